@@ -1,0 +1,104 @@
+/**
+ * What the dashboard server and the web app say to each other: the HTTP API's
+ * bodies and the WebSocket frames. Types only, so the web app stays free of
+ * server code. Every mention text here is untrusted user content: render it as
+ * text, never as HTML.
+ */
+
+export type SentimentLabel = "negative" | "neutral" | "positive";
+export type IncidentState = "firing" | "acknowledged" | "resolved";
+
+export interface MentionView {
+  id: string;
+  source: string;
+  url: string;
+  authorHandle: string;
+  authorName: string;
+  authorFollowers: number;
+  title: string;
+  text: string;
+  lang: string;
+  /** Epoch ms. */
+  publishedAt: number;
+  brand: string;
+  matchedTerms: string[];
+  sentiment: { score: number; label: SentimentLabel; confidence: number; terms: string[] };
+}
+
+export interface IncidentView {
+  key: string;
+  brand: string;
+  state: IncidentState;
+  severity: "warning" | "critical";
+  startedAt: number;
+  updatedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  peakNegative: number;
+  baseline: number;
+  firstMentionId: string;
+  summary: string;
+}
+
+/** One minute of one brand (event time). */
+export interface MinutePoint {
+  brand: string;
+  /** Epoch ms of the minute's start. */
+  minute: number;
+  total: number;
+  negative: number;
+}
+
+/** Server → browser, over the WebSocket at /live. */
+export type ServerMessage =
+  /** First frame after connecting (and after every reconnect): the state to draw. */
+  | {
+      type: "snapshot";
+      serverTime: number;
+      brands: string[];
+      mentions: MentionView[];
+      incidents: IncidentView[];
+      timeline: MinutePoint[];
+    }
+  /** New mentions since the last frame, oldest first; batched, never one frame per mention. */
+  | { type: "mentions"; mentions: MentionView[] }
+  /** Minutes whose counts changed since the last frame (upserts by brand + minute). */
+  | { type: "counts"; counts: MinutePoint[] }
+  /** An incident that opened or changed state. */
+  | { type: "incident"; incident: IncidentView };
+
+export const LIVE_PATH = "/live";
+
+/** HTTP API (JSON). Every route but POST /api/session needs the session cookie. */
+export const API = {
+  /** POST {username, password} → 204 and a session cookie; DELETE → 204, cookie cleared. */
+  session: "/api/session",
+  /** GET → Me. */
+  me: "/api/me",
+  /** GET ?brand=&limit= → MentionView[] (newest first). */
+  mentions: "/api/mentions",
+  /** GET ?brand=&from=&to= (epoch ms) → MinutePoint[]. */
+  timeline: "/api/timeline",
+  /** GET → IncidentView[] (newest first). */
+  incidents: "/api/incidents",
+  /** POST → IncidentView (acknowledged). */
+  acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
+} as const;
+
+export interface LoginRequest {
+  username: string;
+  password: string;
+}
+export interface Me {
+  username: string;
+}
+export interface ApiError {
+  error: string;
+}
+
+/**
+ * State-changing requests must carry this header: a cross-site form cannot set
+ * it, so together with the SameSite=Strict cookie it stops CSRF.
+ */
+export const CSRF_HEADER = "x-earshot-csrf";

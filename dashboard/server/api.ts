@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { API, type IncidentView, type MentionView, type MinutePoint } from "../protocol";
+import type { Incident } from "../../pipeline/mention";
+import type { Store } from "../../pipeline/store/store";
+import type { Session } from "./auth";
+import { HttpError, sendJson } from "./http";
+import { toIncidentView, toMentionView, toMinutePoint } from "./views";
+
+/**
+ * The read API and the acknowledge action, for a signed-in user (the caller
+ * has checked the session and, for POST, the CSRF header). Query parameters
+ * are validated up front and refused with a 400 that names the parameter.
+ */
+
+export interface ApiDeps {
+  store: Store;
+  acknowledge(key: string, by: string): Promise<Incident | null>;
+  now(): number;
+}
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 500;
+export const DEFAULT_TIMELINE_MS = 6 * 60 * 60 * 1000;
+/** The longest timeline one request may ask for (a month of minutes is ~45k points per brand). */
+export const MAX_TIMELINE_MS = 31 * 24 * 60 * 60 * 1000;
+const MAX_BRAND_CHARS = 200;
+const MAX_KEY_CHARS = 500;
+const ACKNOWLEDGE_PATH = /^\/api\/incidents\/([^/]+)\/acknowledge$/;
+
+export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url: URL, session: Session) => Promise<boolean>;
+
+/** Returns a handler that answers and resolves true for its routes, and resolves false for any other path. */
+export function createApi(deps: ApiDeps): ApiHandler {
+  return async (req, res, url, session) => {
+    const path = url.pathname;
+    switch (path) {
+      case API.mentions: {
+        allow(req, "GET");
+        const brand = optionalBrand(url.searchParams);
+        const limit = limitParam(url.searchParams);
+        const mentions = await deps.store.recentMentions(brand === undefined ? { limit } : { brand, limit });
+        const body: MentionView[] = mentions.map(toMentionView);
+        sendJson(res, 200, body);
+        return true;
+      }
+      case API.timeline: {
+        allow(req, "GET");
+        const brand = optionalBrand(url.searchParams);
+        if (brand === undefined) throw new HttpError(400, "brand is required");
+        const { from, to } = timeRange(url.searchParams, deps.now());
+        const counts = await deps.store.minuteCounts({ brand, from, to });
+        const body: MinutePoint[] = counts.map(toMinutePoint);
+        sendJson(res, 200, body);
+        return true;
+      }
+      case API.incidents: {
+        allow(req, "GET");
+        const brand = optionalBrand(url.searchParams);
+        const limit = limitParam(url.searchParams);
+        const incidents = await deps.store.incidents(brand === undefined ? { limit } : { brand, limit });
+        const body: IncidentView[] = incidents.map(toIncidentView);
+        sendJson(res, 200, body);
+        return true;
+      }
+    }
+    const ack = ACKNOWLEDGE_PATH.exec(path);
+    if (ack) {
+      allow(req, "POST");
+      const key = decodeSegment(ack[1]!);
+      if (key.length === 0 || key.length > MAX_KEY_CHARS) {
+        throw new HttpError(400, `the incident key must be 1–${MAX_KEY_CHARS} characters`);
+      }
+      const incident = await deps.acknowledge(key, session.username);
+      if (incident === null) throw new HttpError(404, "no such incident");
+      const body: IncidentView = toIncidentView(incident);
+      sendJson(res, 200, body);
+      return true;
+    }
+    return false;
+  };
+}
+
+function allow(req: IncomingMessage, method: "GET" | "POST"): void {
+  if (req.method === method || (method === "GET" && req.method === "HEAD")) return;
+  throw new HttpError(405, `use ${method} here`, { Allow: method === "GET" ? "GET, HEAD" : method });
+}
+
+function single(params: URLSearchParams, name: string): string | undefined {
+  const values = params.getAll(name);
+  if (values.length > 1) throw new HttpError(400, `${name} is given more than once`);
+  return values[0];
+}
+
+function optionalBrand(params: URLSearchParams): string | undefined {
+  const brand = single(params, "brand");
+  if (brand === undefined) return undefined;
+  if (brand.length === 0 || brand.length > MAX_BRAND_CHARS) {
+    throw new HttpError(400, `brand must be 1–${MAX_BRAND_CHARS} characters`);
+  }
+  return brand;
+}
+
+function limitParam(params: URLSearchParams): number {
+  const text = single(params, "limit");
+  if (text === undefined) return DEFAULT_LIMIT;
+  const limit = /^\d{1,4}$/.test(text) ? Number(text) : NaN;
+  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_LIMIT}`);
+  return limit;
+}
+
+function epochParam(params: URLSearchParams, name: string): number | undefined {
+  const text = single(params, name);
+  if (text === undefined) return undefined;
+  // 8.64e15 is the largest epoch a JS Date can hold.
+  const value = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!(value <= 8.64e15)) throw new HttpError(400, `${name} must be epoch milliseconds (a whole number ≥ 0)`);
+  return value;
+}
+
+/**
+ * Default: the last 6 hours, up to and including the minute in progress (`to`
+ * is exclusive, so it defaults to a minute past now). A lone `from` runs to
+ * that default end, a lone `to` looks back 6 hours.
+ */
+function timeRange(params: URLSearchParams, now: number): { from: number; to: number } {
+  const fromParam = epochParam(params, "from");
+  const toParam = epochParam(params, "to");
+  const to = toParam ?? now + 60_000;
+  const from = fromParam ?? (toParam ?? now) - DEFAULT_TIMELINE_MS;
+  if (from >= to) throw new HttpError(400, "from must be before to");
+  if (to - from > MAX_TIMELINE_MS) throw new HttpError(400, "the range from–to may span at most 31 days");
+  return { from, to };
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, "the incident key is not valid URL encoding");
+  }
+}

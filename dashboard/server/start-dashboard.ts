@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Observable, SchedulerLike } from "rxjs";
+import type { Logger } from "../../collectors/source";
+import { API, CSRF_HEADER } from "../protocol";
+import type { Incident, LiveEvent } from "../../pipeline/mention";
+import type { Store } from "../../pipeline/store/store";
+import { createApi } from "./api";
+import { createAuth, type Credentials } from "./auth";
+import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http";
+import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveHubOptions } from "./live";
+import { isSameOrigin } from "./same-origin";
+import { createStaticHandler } from "./static-files";
+
+/** What the dashboard needs from the rest of Earshot; `pipeline/main.ts` wires it. */
+export interface DashboardDeps {
+  store: Store;
+  /** Mentions, minute counts and incident changes as they happen. */
+  events$: Observable<LiveEvent>;
+  /** Acknowledges an incident for `by`; null when there is no such incident. */
+  acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Who may sign in (from the environment). Hashed at start; the plain text is not kept. */
+  users: readonly Credentials[];
+  /** Signs session cookies; at least 32 characters. */
+  sessionSecret: string;
+  /** The built web app (dashboard/dist). */
+  staticDir: string;
+  /** Mark the session cookie Secure: set when browsers reach the dashboard over HTTPS (e.g. behind a proxy). */
+  secureCookies?: boolean;
+  /** The dashboard's logger (already a child for this component). */
+  log: Logger;
+  /** Epoch ms. */
+  now(): number;
+}
+
+export interface DashboardOptions {
+  host: string;
+  port: number;
+  /** Default 12 hours. */
+  sessionTtlMs?: number;
+  /** Failed logins per client address and window before 429. Default 10 per 5 minutes. */
+  loginLimit?: { maxFailures: number; windowMs: number };
+  live?: Partial<LiveHubOptions>;
+  /** Time for live batching and the heartbeat; virtual time in tests. */
+  scheduler?: SchedulerLike;
+}
+
+export interface RunningDashboard {
+  /** e.g. http://127.0.0.1:8787 */
+  url: string;
+  close(): Promise<void>;
+}
+
+const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export async function startDashboard(deps: DashboardDeps, options: DashboardOptions): Promise<RunningDashboard> {
+  const log = deps.log;
+  const auth = await createAuth({
+    users: deps.users,
+    sessionSecret: deps.sessionSecret,
+    now: deps.now,
+    log,
+    secureCookies: deps.secureCookies ?? false,
+    sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
+    loginLimit: options.loginLimit ?? { maxFailures: 10, windowMs: 5 * 60 * 1000 },
+  });
+  const api = createApi({ store: deps.store, acknowledge: deps.acknowledge, now: deps.now });
+  const serveStatic = createStaticHandler(deps.staticDir);
+  const hub = new LiveHub(
+    { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
+    { ...DEFAULT_LIVE_OPTIONS, ...options.live },
+  );
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? "GET";
+    // A cross-site form can neither set a custom header nor fake Origin, so
+    // with the SameSite=Strict cookie this stops cross-site requests.
+    if (STATE_CHANGING.has(method)) {
+      const token = req.headers[CSRF_HEADER];
+      if (typeof token !== "string" || token.length === 0) {
+        throw new HttpError(403, `state-changing requests need the ${CSRF_HEADER} header`);
+      }
+      if (!isSameOrigin(req.headers)) throw new HttpError(403, "cross-origin request refused");
+    }
+    const url = new URL(req.url ?? "/", "http://dashboard.invalid");
+    const path = url.pathname;
+    if (path !== "/api" && !path.startsWith("/api/")) return serveStatic(req, res);
+
+    if (path === API.session) {
+      if (method === "POST") return auth.login(req, res);
+      if (method === "DELETE") return auth.logout(req, res);
+      throw new HttpError(405, "use POST to sign in or DELETE to sign out", { Allow: "POST, DELETE" });
+    }
+    const session = auth.sessionOf(req);
+    if (session === null) throw new HttpError(401, "sign in first");
+    if (path === API.me) {
+      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "use GET here", { Allow: "GET, HEAD" });
+      return auth.me(res, session);
+    }
+    if (!(await api(req, res, url, session))) throw new HttpError(404, "no such API route");
+  }
+
+  const server = createServer((req, res) => {
+    applySecurityHeaders(res);
+    route(req, res).catch((err: unknown) => {
+      if (res.headersSent) {
+        log.warn({ err }, "response failed after it started");
+        res.destroy();
+        return;
+      }
+      if (isHttpError(err)) return sendError(res, err.status, err.message, { ...err.headers });
+      log.error({ err, method: req.method, path: (req.url ?? "").split("?")[0] }, "request failed");
+      sendError(res, 500, "internal error");
+    });
+  });
+  server.on("upgrade", (req, socket, head) => hub.handleUpgrade(req, socket, head));
+  server.on("clientError", (err, socket) => {
+    log.debug({ err }, "bad HTTP request");
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port, options.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await hub.close(); // its timers would otherwise keep the process alive
+    throw err;
+  }
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  log.info({ url }, "dashboard listening");
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
+        server.closeIdleConnections();
+        await hub.close();
+        server.closeAllConnections();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The HTTP calls the dashboard makes, typed by dashboard/protocol.ts. Every
+ * failure is a RequestError: `status` is the HTTP status, or null when the
+ * server could not be reached at all.
+ */
+import { API, CSRF_HEADER, type IncidentView, type LoginRequest, type Me } from "../../protocol";
+import { isIncidentView } from "./server-message";
+
+export class RequestError extends Error {
+  override readonly name = "RequestError";
+  constructor(
+    readonly status: number | null,
+    /** Seconds from a Retry-After header (429), if the server sent one. */
+    readonly retryAfterSeconds: number | null,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(`[earshot] [dashboard] ${message}`, options);
+  }
+}
+
+export const isRequestError = (e: unknown): e is RequestError =>
+  e instanceof Error && e.name === "RequestError";
+
+export const isUnauthorized = (e: unknown): boolean => isRequestError(e) && e.status === 401;
+
+function retryAfter(response: Response): number | null {
+  const value = response.headers.get("retry-after");
+  if (value === null) return null;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const at = Date.parse(value); // the HTTP-date form
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+async function send(method: string, path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { accept: "application/json" };
+  // Only state-changing requests carry the CSRF header (see protocol.ts).
+  if (method !== "GET") headers[CSRF_HEADER] = "1";
+  if (body !== undefined) headers["content-type"] = "application/json";
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch (err) {
+    throw new RequestError(null, null, `${method} ${path} failed: server unreachable`, { cause: err });
+  }
+  if (!response.ok) {
+    throw new RequestError(
+      response.status,
+      retryAfter(response),
+      `${method} ${path} answered HTTP ${response.status}`,
+    );
+  }
+  return response;
+}
+
+async function json(response: Response, what: string): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch (err) {
+    throw new RequestError(response.status, null, `${what}: the body is not JSON`, { cause: err });
+  }
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
+
+/** Who is signed in, or null when no session is active (401). */
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    const body = await json(await send("GET", API.me), API.me);
+    if (!isRecord(body) || typeof body.username !== "string") {
+      throw new RequestError(200, null, `${API.me}: no username in the answer`);
+    }
+    return { username: body.username };
+  } catch (err) {
+    if (isUnauthorized(err)) return null;
+    throw err;
+  }
+}
+
+/** Opens a session; the server answers 204 and sets the cookie. */
+export async function signIn(login: LoginRequest): Promise<void> {
+  await send("POST", API.session, login);
+}
+
+export async function signOut(): Promise<void> {
+  await send("DELETE", API.session);
+}
+
+/** Acknowledges a firing incident and returns it as the server now sees it. */
+export async function acknowledgeIncident(key: string): Promise<IncidentView> {
+  const path = API.acknowledge(key);
+  const body = await json(await send("POST", path), path);
+  if (!isIncidentView(body)) throw new RequestError(200, null, `${path}: the answer is not an incident`);
+  return body;
+}

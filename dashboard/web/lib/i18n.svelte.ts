@@ -1,0 +1,132 @@
+/**
+ * The UI language: the current locale (remembered in localStorage), `t()` and
+ * date and number formats in that locale and the browser's own time zone.
+ */
+import { createContext } from "svelte";
+import {
+  CATALOGS,
+  LOCALES,
+  isLocale,
+  translate,
+  type Locale,
+  type MessageKey,
+  type MessageParams,
+} from "./messages";
+
+const STORAGE_KEY = "earshot.locale";
+
+/** Builds the formatters once per locale: Intl constructors are slow to call per row. */
+function formattersFor(locale: string) {
+  return {
+    time: new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }),
+    dayTime: new Intl.DateTimeFormat(locale, {
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+    }),
+    full: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "long" }),
+    integer: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
+    decimal: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }),
+    score: new Intl.NumberFormat(locale, {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+      signDisplay: "exceptZero",
+    }),
+    languages: new Intl.DisplayNames([locale], { type: "language", fallback: "none" }),
+  };
+}
+
+function storedLocale(storage: Storage | null): Locale | null {
+  try {
+    const value = storage?.getItem(STORAGE_KEY);
+    return isLocale(value) ? value : null;
+  } catch {
+    return null; // storage can be disabled (private mode, policy): fall back quietly
+  }
+}
+
+/** The first of the browser's preferred languages that we speak, else English. */
+function preferredLocale(languages: readonly string[]): Locale {
+  for (const tag of languages) {
+    const base = tag.toLowerCase().split("-")[0];
+    if (isLocale(base)) return base;
+  }
+  return "en";
+}
+
+/**
+ * The locale for dates and numbers: the browser's own regional tag when it is
+ * the UI language (en-GB keeps its 24-hour clock), else the UI language.
+ */
+function formatLocale(locale: Locale, browserLanguages: readonly string[]): string {
+  const regional = browserLanguages.find((tag) => tag.toLowerCase().split("-")[0] === locale);
+  if (regional === undefined) return locale;
+  try {
+    return Intl.getCanonicalLocales(regional)[0] ?? locale;
+  } catch {
+    return locale;
+  }
+}
+
+export class I18n {
+  readonly locales = LOCALES;
+  #storage: Storage | null;
+  #browserLanguages: readonly string[];
+  #locale: Locale = $state("en");
+  #formats = $derived.by(() => formattersFor(formatLocale(this.#locale, this.#browserLanguages)));
+
+  constructor(storage: Storage | null, browserLanguages: readonly string[]) {
+    this.#storage = storage;
+    this.#browserLanguages = browserLanguages;
+    this.#locale = storedLocale(storage) ?? preferredLocale(browserLanguages);
+  }
+
+  get locale(): Locale {
+    return this.#locale;
+  }
+
+  set locale(next: Locale) {
+    this.#locale = next;
+    try {
+      this.#storage?.setItem(STORAGE_KEY, next);
+    } catch {
+      // not remembered across visits, but the switch itself still works
+    }
+  }
+
+  t = (key: MessageKey, params?: MessageParams): string =>
+    translate(CATALOGS[this.#locale], key, params);
+
+  /** "14:05", or "23 Nov, 14:05" when not today. */
+  when = (epochMs: number, now: number = Date.now()): string => {
+    const sameDay = new Date(epochMs).toDateString() === new Date(now).toDateString();
+    return (sameDay ? this.#formats.time : this.#formats.dayTime).format(epochMs);
+  };
+
+  /** Hours and minutes only, for axis labels. */
+  time = (epochMs: number): string => this.#formats.time.format(epochMs);
+
+  /** Date, time and zone in full, for tooltips. */
+  fullDate = (epochMs: number): string => this.#formats.full.format(epochMs);
+
+  integer = (n: number): string => this.#formats.integer.format(n);
+
+  decimal = (n: number): string => this.#formats.decimal.format(n);
+
+  /** A sentiment score with its sign: "−0.62", "+0.40". */
+  score = (n: number): string => this.#formats.score.format(n);
+
+  /** A language code as a name in the UI language: "pl" → "Polish" / "polski". */
+  language = (code: string): string => {
+    if (code === "" || code === "und") return this.t("language.unknown");
+    try {
+      return this.#formats.languages.of(code) ?? code;
+    } catch {
+      return code; // not a valid BCP 47 tag: show it as it came
+    }
+  };
+}
+
+/** Components read the one I18n instance that App.svelte provides. */
+export const [getI18n, setI18n] = createContext<I18n>();

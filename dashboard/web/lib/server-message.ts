@@ -1,0 +1,84 @@
+/**
+ * Light checks on what arrives from the server: enough that the views can rely
+ * on ids, keys and numbers being there, without re-validating every field.
+ * Frames of an unknown type, and items that fail the checks, are dropped.
+ */
+import type { IncidentView, MentionView, MinutePoint, ServerMessage } from "../../protocol";
+
+type Json = Record<string, unknown>;
+
+const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
+
+export function isMentionView(v: unknown): v is MentionView {
+  return (
+    isRecord(v) &&
+    typeof v.id === "string" &&
+    typeof v.text === "string" &&
+    typeof v.brand === "string" &&
+    isFiniteNumber(v.publishedAt) &&
+    isRecord(v.sentiment) &&
+    typeof v.sentiment.label === "string" &&
+    isFiniteNumber(v.sentiment.score) &&
+    Array.isArray(v.sentiment.terms)
+  );
+}
+
+export function isIncidentView(v: unknown): v is IncidentView {
+  return (
+    isRecord(v) &&
+    typeof v.key === "string" &&
+    typeof v.brand === "string" &&
+    (v.state === "firing" || v.state === "acknowledged" || v.state === "resolved") &&
+    isFiniteNumber(v.startedAt)
+  );
+}
+
+export function isMinutePoint(v: unknown): v is MinutePoint {
+  return (
+    isRecord(v) &&
+    typeof v.brand === "string" &&
+    isFiniteNumber(v.minute) &&
+    isFiniteNumber(v.total) &&
+    isFiniteNumber(v.negative)
+  );
+}
+
+function itemsOf<T>(v: unknown, guard: (item: unknown) => item is T): T[] | null {
+  return Array.isArray(v) ? v.filter(guard) : null;
+}
+
+/** The frame as a ServerMessage, or null for anything we do not understand. */
+export function parseServerMessage(data: unknown): ServerMessage | null {
+  if (typeof data !== "string") return null; // we never ask for binary frames
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (!isRecord(frame)) return null;
+  switch (frame.type) {
+    case "snapshot": {
+      const brands = itemsOf(frame.brands, (b): b is string => typeof b === "string");
+      const mentions = itemsOf(frame.mentions, isMentionView);
+      const incidents = itemsOf(frame.incidents, isIncidentView);
+      const timeline = itemsOf(frame.timeline, isMinutePoint);
+      if (!brands || !mentions || !incidents || !timeline) return null;
+      const serverTime = isFiniteNumber(frame.serverTime) ? frame.serverTime : Date.now();
+      return { type: "snapshot", serverTime, brands, mentions, incidents, timeline };
+    }
+    case "mentions": {
+      const mentions = itemsOf(frame.mentions, isMentionView);
+      return mentions ? { type: "mentions", mentions } : null;
+    }
+    case "counts": {
+      const counts = itemsOf(frame.counts, isMinutePoint);
+      return counts ? { type: "counts", counts } : null;
+    }
+    case "incident":
+      return isIncidentView(frame.incident) ? { type: "incident", incident: frame.incident } : null;
+    default:
+      return null;
+  }
+}

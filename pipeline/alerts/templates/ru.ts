@@ -1,0 +1,9 @@
+import type { NoticeTemplate } from "./notice-template";
+
+export const ru: NoticeTemplate = {
+  firing: (i, at) =>
+    `🔴 ${i.brand}: резкий рост негативных упоминаний — ${i.peakNegative} за минуту (обычно ${i.baseline}), с ${at}. Инцидент ${i.key}.`,
+  acknowledged: (i, at) => `🟡 ${i.brand}: инцидент ${i.key} принят: ${i.acknowledgedBy ?? "?"}, ${at}.`,
+  resolved: (i, at) =>
+    `🟢 ${i.brand}: инцидент ${i.key} завершён в ${at}; пик: ${i.peakNegative} негативных упоминаний в минуту.`,
+};

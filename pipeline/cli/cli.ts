@@ -1,0 +1,64 @@
+import { parseArgs } from "node:util";
+import { isConfigError } from "../errors";
+import { loadConfig } from "../config/load";
+import { createRootLogger } from "../log";
+import { startEarshot } from "../main";
+
+const HELP = `earshot — social listening and crisis alerts for pl, ru and en
+
+Usage:
+  earshot start [--config FILE]   run collectors, pipeline and dashboard
+                                  (no file: the demo source on the embedded store)
+  earshot check [--config FILE]   validate the configuration and print it (secrets hidden)
+  earshot help                    this text
+
+Environment: EARSHOT_ADMIN_USER, EARSHOT_ADMIN_PASSWORD, EARSHOT_SESSION_SECRET,
+EARSHOT_WEBHOOK_SECRET, EARSHOT_STORE_PASSWORD (secrets; only from the environment)
+and EARSHOT_* overrides of configuration values (see README, "Configuration").
+`;
+
+/** Runs one command; resolves to the process exit code. */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const [command = "help", ...rest] = argv;
+  if (command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  let options: { config?: string };
+  try {
+    options = parseArgs({ args: rest, options: { config: { type: "string", short: "c" } } }).values;
+  } catch (err) {
+    process.stderr.write(`earshot: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    const loaded = loadConfig(options.config ?? null, env);
+    if (command === "check") {
+      process.stdout.write(`${JSON.stringify(loaded.config, null, 2)}\n`);
+      return 0;
+    }
+    if (command === "start") return await start(loaded);
+  } catch (err) {
+    if (isConfigError(err)) {
+      process.stderr.write(`${err.message}\n`);
+      return 78; // EX_CONFIG
+    }
+    throw err;
+  }
+  process.stderr.write(`earshot: unknown command "${command}"\n\n${HELP}`);
+  return 2;
+}
+
+async function start(loaded: ReturnType<typeof loadConfig>): Promise<number> {
+  const log = createRootLogger(loaded.config.log.level);
+  const running = await startEarshot(loaded, { log });
+  process.stdout.write(running.banner);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  log.info({}, "stopping: flushing the last mentions");
+  await running.stop();
+  return 0;
+}

@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { sourceListSchema } from "../../collectors/registry";
+
+/**
+ * The one typed configuration. The file holds everything but secrets; secrets
+ * live only in the environment (see SECRET_ENV in load.ts) and are refused in
+ * the file by the strict objects below (an unknown key is an error, so a
+ * misspelt option never silently falls back to its default).
+ */
+
+const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"], exclude: [] };
+
+const storeSchema = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("embedded"),
+    /** Where chDB keeps its data; one directory per process. */
+    dataDir: z.string().min(1).default("./data"),
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot"),
+  }),
+  z.strictObject({
+    kind: z.literal("server"),
+    url: z.url({ protocol: /^https?$/ }),
+    username: z.string().default("default"),
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot"),
+  }),
+]);
+
+const brandSchema = z.strictObject({
+  name: z.string().min(1),
+  /** Plain terms, case-insensitive; a trailing * matches any ending (Люмио* → Люмио, Люмиo-шный …). */
+  terms: z.array(z.string().min(1)).min(1),
+  exclude: z.array(z.string().min(1)).default([]),
+});
+
+export const configSchema = z.strictObject({
+  store: storeSchema.default({ kind: "embedded", dataDir: "./data", database: "earshot" }),
+  dashboard: z
+    .strictObject({
+      host: z.string().min(1).default("127.0.0.1"),
+      // env values arrive as strings, hence coerce
+      port: z.coerce.number().int().min(0).max(65535).default(8787),
+      /** Set the session cookie's Secure flag (serve behind HTTPS). */
+      secureCookies: z.boolean().default(false),
+    })
+    .prefault({}),
+  brands: z.array(brandSchema).min(1).default([DEMO_BRAND]),
+  // prefault: the default goes through the schema too, so the demo gets its option defaults
+  sources: sourceListSchema.refine((list) => list.length > 0, "at least one source").prefault([{ kind: "demo" }]),
+  pipeline: z
+    .strictObject({
+      /** Longer texts are clipped (and the clip recorded as a warning). */
+      maxTextChars: z.number().int().min(100).max(100_000).default(5_000),
+      /** Writes go out when either limit is reached: langfuse's size-or-interval batching. */
+      writer: z
+        .strictObject({
+          flushMs: z.number().int().min(10).max(60_000).default(1_000),
+          maxRows: z.number().int().min(1).max(100_000).default(5_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  spikes: z
+    .strictObject({
+      /** Never alert below this many negative mentions in one minute. */
+      minNegatives: z.number().int().min(1).default(5),
+      /** How many robust deviations above the baseline count as a spike; higher is quieter. */
+      sensitivity: z.number().min(0.5).max(20).default(4),
+      /** Minutes of history the baseline is taken from. */
+      baselineMinutes: z.number().int().min(10).max(10_080).default(60),
+      /** No alert before this many minutes of history exist for a brand. */
+      warmupMinutes: z.number().int().min(0).max(1_440).default(30),
+      /** An incident resolves after this many minutes without a spike (keeps a noisy series from flapping). */
+      keepFiringMinutes: z.number().int().min(1).max(1_440).default(15),
+      /** How long a minute stays open for late mentions before it is judged. */
+      latenessMs: z.number().int().min(0).max(3_600_000).default(60_000),
+    })
+    .prefault({}),
+  alerts: z
+    .strictObject({
+      /** Language of notice texts. */
+      lang: z.enum(["en", "pl", "ru"]).default("en"),
+      /** Time zone of the times in notice texts (IANA name); the machine's own by default. */
+      timeZone: z
+        .string()
+        .refine(isTimeZone, "an IANA time zone such as Europe/Warsaw")
+        .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+      webhook: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/ }),
+        })
+        .optional(),
+      /** Link in notices back to the dashboard, e.g. https://earshot.example.com */
+      dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
+    })
+    .prefault({}),
+  http: z
+    .strictObject({
+      /** Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard). */
+      allowPrivateNetworks: z.boolean().default(false),
+      timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
+      maxBytes: z.number().int().min(1_024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
+    })
+    .prefault({}),
+  log: z.strictObject({ level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info") }).prefault({}),
+});
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+export type BrandConfig = z.infer<typeof brandSchema>;
+export type StoreConfig = z.infer<typeof storeSchema>;
+
+/** Secrets: only ever from the environment. */
+export interface Secrets {
+  adminUser: string;
+  /** Null when unset: start-up then makes a one-off password and prints it. */
+  adminPassword: string | null;
+  sessionSecret: string | null;
+  webhookSecret: string | null;
+  storePassword: string | null;
+}

@@ -1,0 +1,220 @@
+import {
+  BehaviorSubject,
+  Observable,
+  firstValueFrom,
+  Subject,
+  asyncScheduler,
+  bufferTime,
+  concatMap,
+  filter,
+  finalize,
+  from,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  share,
+  tap,
+  type SchedulerLike,
+  type Subscription,
+} from "rxjs";
+import type { RawMention } from "../collectors/source";
+import type { Logger } from "../collectors/source";
+import { dedupe, RecentIds } from "./dedupe";
+import type { IncidentDesk } from "./incidents/incident-desk";
+import type { IncidentChange } from "./incidents/lifecycle";
+import type { LiveEvent, ScoredMention } from "./mention";
+import { judgeMinutes } from "./spikes/judge-minutes";
+import { minuteCounts } from "./spikes/minute-counts";
+import type { SpikeSettings } from "./spikes/detect-spike";
+import { detectLanguage } from "./stages/detect-language";
+import { matchBrands, type BrandMatcher } from "./stages/match-brands";
+import { normalize } from "./stages/normalize";
+import { scoreSentiment } from "./stages/score-sentiment";
+import type { Spill } from "./store/spill";
+import type { QuarantineRecord, Store } from "./store/store";
+import { writeMentions, type WriteResult } from "./store/writer";
+import type { Quarantined, Verdict } from "./verdict";
+
+export interface FlowDeps {
+  store: Store;
+  spill: Spill;
+  brands: BrandMatcher;
+  desk: IncidentDesk;
+  /** Sends the notices of one incident change (never throws; deliveries are recorded by it). */
+  notify(change: IncidentChange): Promise<void>;
+  settings: {
+    maxTextChars: number;
+    writer: { flushMs: number; maxRows: number };
+    spikes: SpikeSettings & { latenessMs: number };
+  };
+  log: Logger;
+  scheduler?: SchedulerLike;
+}
+
+export interface Flow {
+  /** What the dashboard shows as it happens (hot: subscribe before start). */
+  live$: Observable<LiveEvent>;
+  /** Outcome of each write batch (hot), for logs, tests and the benchmark. */
+  writes$: Observable<WriteResult>;
+  /** Subscribes the whole graph once; unsubscribe (or complete the sources) to stop. */
+  start(): Subscription;
+  /**
+   * Resolves when every mention handed in so far is durable: stored, or kept
+   * in the spill directory. Collectors advance their cursors only after it.
+   */
+  settled(): Promise<void>;
+}
+
+/** Incident notices that go out at most this many at a time. */
+const NOTIFY_CONCURRENCY = 4;
+
+/**
+ * The whole pipeline, as in DESIGN.md §2:
+ *
+ *   raw → normalize → match brands → dedupe → detect language → score sentiment ─┬─▶ store writer
+ *                                                                               ├─▶ live bus
+ *                                                                               └─▶ counts per brand/minute
+ *                                                                                     → spike rule → incidents
+ *                                                                                     → store + live bus + notifiers
+ *
+ * Stages are pure and answer with verdicts; what they cannot handle is
+ * quarantined (stored with its reason), never thrown away. Time comes from the
+ * scheduler, so tests run in virtual time. Side effects sit at the ends.
+ */
+export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
+  const scheduler = deps.scheduler ?? asyncScheduler;
+  const { settings, log, desk } = deps;
+  const live = new Subject<LiveEvent>();
+  const writes = new Subject<WriteResult>();
+  const quarantined = new Subject<Quarantined>();
+  const keepOk = <T>(verdict: Verdict<T>): verdict is Extract<Verdict<T>, { kind: "ok" }> => {
+    if (verdict.kind === "quarantine") quarantined.next(verdict);
+    return verdict.kind === "ok";
+  };
+
+  const scored$: Observable<ScoredMention> = raw$.pipe(
+    map((raw) => normalize(raw, { now: scheduler.now(), maxTextChars: settings.maxTextChars })),
+    filter(keepOk),
+    map((ok) => matchBrands(ok.value, deps.brands)),
+    filter(keepOk),
+    map((ok) => ok.value),
+    dedupe(new RecentIds(100_000)),
+    map((mention) => {
+      // The mention object is this pipeline's own fresh copy: filling it in
+      // place avoids two object spreads per mention on the hot path.
+      const scored = mention as ScoredMention;
+      scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
+      scored.sentiment = scoreSentiment(scored.text, scored.lang, scored.rating);
+      return scored;
+    }),
+    share(),
+  );
+
+  // Stages are synchronous, so a mention handed in has reached the writer's
+  // buffer (or been dropped) by the time `next` returns: counting what enters
+  // the writer and what it has finished with tells when a hand-over is durable.
+  let handedToWriter = 0;
+  let finishedByWriter = 0;
+  const finished = new BehaviorSubject(0);
+  const stored$ = scored$.pipe(
+    tap(() => handedToWriter++),
+    writeMentions(deps.store, deps.spill, settings.writer, scheduler),
+    tap((result) => {
+      finishedByWriter += "stored" in result ? result.stored : "spilled" in result ? result.spilled : result.lost;
+      if ("lost" in result) log.error({ err: result.spillError, count: result.lost }, "mentions lost: store and disk both refused");
+      writes.next(result);
+      finished.next(finishedByWriter);
+    }),
+  );
+
+  const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler), share());
+  const judged$ = minutes$.pipe(
+    filter((s) => s.type === "closed"),
+    map((s) => s.minute),
+    judgeMinutes(settings.spikes),
+    tap(({ closed, judgement }) => desk.apply({ type: "minute", closed, judgement, wallNow: scheduler.now() })),
+    finalize(() => desk.complete()),
+  );
+
+  const incidents$ = desk.changes$.pipe(
+    concatMap((change) =>
+      from(
+        deps.store.saveIncident(change.incident).then(
+          () => change,
+          (err: unknown) => {
+            log.error({ err, incident: change.incident.key }, "incident not saved");
+            return change;
+          },
+        ),
+      ),
+    ),
+    tap((change) => live.next({ type: "incident", incident: change.incident })),
+    mergeMap((change) => from(deps.notify(change)), NOTIFY_CONCURRENCY),
+  );
+
+  const quarantine$ = quarantined.pipe(
+    bufferTime(1_000, null, 1_000, scheduler),
+    filter((batch) => batch.length > 0),
+    map((batch) => batch.map((q) => toQuarantineRecord(q, scheduler.now()))),
+    concatMap((records) =>
+      from(
+        deps.store.quarantine(records).catch((err: unknown) => {
+          log.error({ err, count: records.length }, "quarantine write failed");
+        }),
+      ),
+    ),
+  );
+
+  const graph$ = merge(
+    scored$.pipe(
+      tap({
+        next: (mention) => live.next({ type: "mention", mention }),
+        // Sources ended: the side streams fed from inside the stages end too.
+        complete: () => quarantined.complete(),
+      }),
+    ),
+    minutes$.pipe(tap((s) => s.type === "running" && live.next({ type: "count", count: s.count }))),
+    stored$,
+    judged$,
+    incidents$,
+    quarantine$,
+  ).pipe(ignoreElements());
+
+  return {
+    settled: () => {
+      const target = handedToWriter;
+      return firstValueFrom(finished.pipe(filter((n) => n >= target))).then(
+        () => undefined,
+        () => undefined, // the pipeline ended: nothing more will be written
+      );
+    },
+    live$: live.asObservable(),
+    writes$: writes.asObservable(),
+    start: () =>
+      graph$.subscribe({
+        error: (err: unknown) => log.error({ err }, "pipeline stopped"),
+        complete: () => {
+          finished.complete();
+          writes.complete();
+          live.complete();
+        },
+      }),
+  };
+}
+
+function toQuarantineRecord(q: Quarantined, at: number): QuarantineRecord {
+  let payload: string;
+  try {
+    payload = JSON.stringify(q.input) ?? "null";
+  } catch {
+    payload = String(q.input);
+  }
+  return {
+    at,
+    stage: q.stage,
+    reason: q.reason,
+    payload,
+    error: q.error instanceof Error ? q.error.message : q.error === undefined ? "" : String(q.error),
+  };
+}

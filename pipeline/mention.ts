@@ -1,0 +1,81 @@
+/** The domain nouns, from a cleaned mention to an incident. */
+export type { RawMention } from "../collectors/source";
+
+export type Lang = "en" | "pl" | "ru" | "uk" | "und";
+export type SentimentLabel = "negative" | "neutral" | "positive";
+
+/** A mention cleaned and matched to a watched brand. */
+export interface Mention {
+  /** `source:nativeId`: the same post collected twice is one row. */
+  id: string;
+  source: string;
+  sourceId: string;
+  url: string;
+  authorHandle: string;
+  authorName: string;
+  authorFollowers: number;
+  title: string;
+  /** Plain text: HTML stripped, entities decoded, whitespace folded, length capped. */
+  text: string;
+  /** Epoch milliseconds. */
+  publishedAt: number;
+  collectedAt: number;
+  /** Language claimed by the source, if any; `lang` below is what we detected. */
+  claimedLang: string;
+  rating: number | null;
+  brand: string;
+  matchedTerms: string[];
+  lang: Lang;
+}
+
+export interface Sentiment {
+  /** In [-1, 1]. */
+  score: number;
+  label: SentimentLabel;
+  /** In [0, 1]. */
+  confidence: number;
+  /** The words that decided, e.g. ["nie działa", "awaria"]. */
+  terms: string[];
+}
+
+export interface ScoredMention extends Mention {
+  sentiment: Sentiment;
+}
+
+export type IncidentState = "firing" | "acknowledged" | "resolved";
+
+export interface Incident {
+  /** Stable per episode: shared by the first notice, repeats and the resolve. */
+  key: string;
+  brand: string;
+  state: IncidentState;
+  severity: "warning" | "critical";
+  /** Epoch ms of the first minute that raised it (event time). */
+  startedAt: number;
+  /** Epoch ms (wall clock) of the last change. */
+  updatedAt: number;
+  acknowledgedAt: number | null;
+  acknowledgedBy: string | null;
+  resolvedAt: number | null;
+  /** Negative mentions in the peak minute and the baseline it was judged against. */
+  peakNegative: number;
+  baseline: number;
+  /** Id and text of the first negative mention of the surge. */
+  firstMentionId: string;
+  summary: string;
+}
+
+/** Counts of one brand in one minute of event time. */
+export interface MinuteCount {
+  brand: string;
+  /** Epoch ms of the start of the minute. */
+  minute: number;
+  total: number;
+  negative: number;
+}
+
+/** What the pipeline tells the dashboard as it happens. */
+export type LiveEvent =
+  | { type: "mention"; mention: ScoredMention }
+  | { type: "count"; count: MinuteCount }
+  | { type: "incident"; incident: Incident };

@@ -1,0 +1,103 @@
+import type { MinuteCount } from "../mention";
+
+export const MINUTE_MS = 60_000;
+
+/** A minute that is closed for judging, with the evidence the incident needs. */
+export interface ClosedMinute extends MinuteCount {
+  /** Id of the first negative mention (by event time) in the minute, "" if none. */
+  firstNegativeId: string;
+}
+
+interface OpenMinute {
+  total: number;
+  negative: number;
+  firstNegativeId: string;
+  firstNegativeAt: number;
+}
+
+interface BrandClock {
+  /** Newest event time seen for the brand. */
+  maxEventTime: number;
+  /** Wall time at which that newest event arrived. */
+  arrivedAt: number;
+  /** Start of the next minute to close; everything before it is judged. */
+  nextToClose: number;
+  open: Map<number, OpenMinute>;
+}
+
+/**
+ * Per-brand minute buckets in EVENT time (publishedAt), closed by a watermark.
+ *
+ * Why event time: sources are polled every few minutes and deliver several
+ * minutes at once; counting by arrival would turn every poll into a spike.
+ * The watermark is the newest event time of the brand, advanced by the wall
+ * time that has passed since it arrived (so a brand that goes quiet still has
+ * its minutes closed), minus the allowed lateness. A mention older than the
+ * newest closed minute is late: it is stored and counted in the rollup, but the
+ * detector has judged that minute already.
+ *
+ * No I/O and no clock of its own: the wall time is passed in.
+ */
+export class MinuteBuckets {
+  readonly #brands = new Map<string, BrandClock>();
+  readonly #latenessMs: number;
+
+  constructor(latenessMs: number) {
+    this.#latenessMs = latenessMs;
+  }
+
+  /** Adds one mention; returns the minute's running count, or null when the mention is late. */
+  add(brand: string, eventTime: number, negative: boolean, mentionId: string, wallNow: number): MinuteCount | null {
+    const minute = eventTime - (eventTime % MINUTE_MS);
+    let clock = this.#brands.get(brand);
+    if (clock === undefined) {
+      clock = { maxEventTime: eventTime, arrivedAt: wallNow, nextToClose: minute, open: new Map() };
+      this.#brands.set(brand, clock);
+    }
+    if (minute < clock.nextToClose) return null;
+    if (eventTime >= clock.maxEventTime) {
+      clock.maxEventTime = eventTime;
+      clock.arrivedAt = wallNow;
+    }
+    let open = clock.open.get(minute);
+    if (open === undefined) {
+      open = { total: 0, negative: 0, firstNegativeId: "", firstNegativeAt: Infinity };
+      clock.open.set(minute, open);
+    }
+    open.total += 1;
+    if (negative) {
+      open.negative += 1;
+      if (eventTime < open.firstNegativeAt) {
+        open.firstNegativeAt = eventTime;
+        open.firstNegativeId = mentionId;
+      }
+    }
+    return { brand, minute, total: open.total, negative: open.negative };
+  }
+
+  /**
+   * Closes every minute the watermark has passed, in order and without gaps
+   * (a minute with no mentions closes with zero counts: quiet minutes are part
+   * of the baseline).
+   */
+  closeDue(wallNow: number): ClosedMinute[] {
+    const closed: ClosedMinute[] = [];
+    for (const [brand, clock] of this.#brands) {
+      const watermark = clock.maxEventTime + Math.max(0, wallNow - clock.arrivedAt) - this.#latenessMs;
+      while (clock.nextToClose + MINUTE_MS <= watermark) {
+        const minute = clock.nextToClose;
+        const open = clock.open.get(minute);
+        clock.open.delete(minute);
+        closed.push({
+          brand,
+          minute,
+          total: open?.total ?? 0,
+          negative: open?.negative ?? 0,
+          firstNegativeId: open?.firstNegativeId ?? "",
+        });
+        clock.nextToClose = minute + MINUTE_MS;
+      }
+    }
+    return closed;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * One SQL statement per Store method, named after it. The same text runs on
+ * chDB and on a ClickHouse server. `{db}` is the configured database (a
+ * checked identifier, put in by `bindDatabase`); everything else a caller
+ * supplies travels as a bound `{name:Type}` parameter.
+ *
+ * Conventions:
+ * - times leave as epoch milliseconds (`toUnixTimestamp64Milli`) and arrive as
+ *   epoch milliseconds (`fromUnixTimestamp64Milli({…:Int64})`);
+ * - an optional brand filter is `{brand:String}` with '' meaning "all brands"
+ *   (brand names are never empty);
+ * - tables that are upserted (ReplacingMergeTree) are read with FINAL, so a row
+ *   written twice never shows twice, merged or not.
+ */
+
+const MENTION_COLUMNS = `
+    id, source, source_id, url, author_handle, author_name, author_followers, title, text,
+    toUnixTimestamp64Milli(published_at) AS published_at_ms,
+    toUnixTimestamp64Milli(collected_at) AS collected_at_ms,
+    claimed_lang, rating, brand, matched_terms, lang,
+    sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms`;
+
+const INCIDENT_COLUMNS = `
+    key, brand, state, severity,
+    toUnixTimestamp64Milli(started_at) AS started_at_ms,
+    toUnixTimestamp64Milli(updated_at) AS updated_at_ms,
+    if(isNull(acknowledged_at), NULL, toUnixTimestamp64Milli(assumeNotNull(acknowledged_at))) AS acknowledged_at_ms,
+    acknowledged_by,
+    if(isNull(resolved_at), NULL, toUnixTimestamp64Milli(assumeNotNull(resolved_at))) AS resolved_at_ms,
+    peak_negative, baseline, first_mention_id, summary`;
+
+export const queries = {
+  /** insert_mentions: rows go through SqlRunner.insert (JSONEachRow) into this table. */
+  insertMentionsTable: "{db}.mentions",
+
+  /** recent_mentions: newest first; LIMIT 1 BY id also hides a copy whose published_at changed. */
+  recentMentions: `
+SELECT ${MENTION_COLUMNS}
+FROM {db}.mentions FINAL
+WHERE {brand:String} = '' OR brand = {brand:String}
+ORDER BY published_at DESC, id DESC
+LIMIT 1 BY id
+LIMIT {limit:UInt32}`,
+
+  /** count_mentions: distinct ids, so copies not merged yet are not counted twice. */
+  countMentions: `
+SELECT toUInt64(uniqExact(id)) AS n
+FROM {db}.mentions
+WHERE {brand:String} = '' OR brand = {brand:String}`,
+
+  /** minute_counts: from the rollup; uniqExact states merged, so a mention stored twice counts once. */
+  minuteCounts: `
+SELECT
+    brand,
+    toInt64(toUnixTimestamp(minute)) * 1000 AS minute_ms,
+    toUInt32(uniqExactMerge(total)) AS total_n,
+    toUInt32(uniqExactIfMerge(negative)) AS negative_n
+FROM {db}.mention_minutes
+WHERE brand = {brand:String}
+  AND minute >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+  AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+GROUP BY brand, minute
+ORDER BY minute`,
+
+  /** brands: read from the small rollup rather than scanning mentions. */
+  brands: `
+SELECT DISTINCT brand
+FROM {db}.mention_minutes
+ORDER BY brand`,
+
+  /** save_incident: rows go through SqlRunner.insert into this table. */
+  saveIncidentTable: "{db}.incidents",
+
+  /** incident */
+  incident: `
+SELECT ${INCIDENT_COLUMNS}
+FROM {db}.incidents FINAL
+WHERE key = {key:String}
+LIMIT 1`,
+
+  /** incidents: newest first by started_at. */
+  incidents: `
+SELECT ${INCIDENT_COLUMNS}
+FROM {db}.incidents FINAL
+WHERE {brand:String} = '' OR brand = {brand:String}
+ORDER BY started_at DESC, key
+LIMIT {limit:UInt32}`,
+
+  /** record_notification: rows go through SqlRunner.insert into this table. */
+  recordNotificationTable: "{db}.notifications",
+
+  /** notifications: oldest first. */
+  notifications: `
+SELECT
+    incident_key, channel, target, event, attempt, status, http_status, error,
+    toUnixTimestamp64Milli(at) AS at_ms
+FROM {db}.notifications
+WHERE incident_key = {key:String}
+ORDER BY at, attempt, channel, target`,
+
+  /** save_cursor: rows go through SqlRunner.insert into this table. */
+  saveCursorTable: "{db}.source_cursors",
+
+  /** cursor */
+  cursor: `
+SELECT cursor
+FROM {db}.source_cursors FINAL
+WHERE source_id = {source:String}
+LIMIT 1`,
+
+  /** quarantine: rows go through SqlRunner.insert into this table. */
+  quarantineTable: "{db}.quarantine",
+
+  /** quarantined: newest first. */
+  quarantined: `
+SELECT toUnixTimestamp64Milli(at) AS at_ms, stage, reason, payload, error
+FROM {db}.quarantine
+ORDER BY at DESC
+LIMIT {limit:UInt32}`,
+} as const;
+
+export type QueryName = keyof typeof queries;

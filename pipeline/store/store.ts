@@ -1,0 +1,355 @@
+import type { Cursor } from "../../collectors/source";
+import type { Incident, Lang, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
+import { bindDatabase, migrate, type SchemaOptions } from "./migrate";
+import { queries } from "./queries";
+import type { SqlRunner } from "./sql-runner";
+
+/** One delivery attempt of an incident notice to one channel. */
+export interface NotificationRecord {
+  incidentKey: string;
+  /** "webhook", later "slack", "telegram", "email" … */
+  channel: string;
+  /** Where it went, with secrets removed (e.g. the URL without credentials). */
+  target: string;
+  /** What the notice said: the incident state it announced. */
+  event: "firing" | "repeat" | "acknowledged" | "resolved";
+  attempt: number;
+  status: "delivered" | "failed";
+  httpStatus: number | null;
+  error: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** An item a stage could not handle: kept, visible, replayable. */
+export interface QuarantineRecord {
+  /** Epoch ms. */
+  at: number;
+  stage: string;
+  reason: string;
+  /** The input as JSON text. */
+  payload: string;
+  error: string;
+}
+
+/** What Earshot needs from its database, in its own words. */
+export interface Store {
+  /** Creates the database and applies every migration not applied yet. Idempotent. */
+  migrate(): Promise<void>;
+  /** Idempotent: a mention stored twice (same id) is one row after merges and in every read. */
+  insertMentions(mentions: readonly ScoredMention[]): Promise<void>;
+  /** Newest first (by publishedAt, then id). */
+  recentMentions(q: { brand?: string; limit: number }): Promise<ScoredMention[]>;
+  /** Distinct mentions (by id), after de-duplication. */
+  countMentions(q: { brand?: string }): Promise<number>;
+  /** Per-minute counts from the rollup, ascending by minute, `from` inclusive, `to` exclusive; empty minutes omitted. */
+  minuteCounts(q: { brand: string; from: number; to: number }): Promise<MinuteCount[]>;
+  /** Brands that have at least one stored mention. */
+  brands(): Promise<string[]>;
+
+  /** Upsert by `key`: the latest `updatedAt` wins. */
+  saveIncident(incident: Incident): Promise<void>;
+  incident(key: string): Promise<Incident | null>;
+  /** Newest first (by startedAt). */
+  incidents(q: { brand?: string; limit: number }): Promise<Incident[]>;
+
+  recordNotification(n: NotificationRecord): Promise<void>;
+  /** Oldest first. */
+  notifications(incidentKey: string): Promise<NotificationRecord[]>;
+
+  /** Upsert by source id (the configured source's id, not its kind). */
+  saveCursor(sourceId: string, cursor: Cursor): Promise<void>;
+  cursor(sourceId: string): Promise<Cursor | null>;
+
+  quarantine(items: readonly QuarantineRecord[]): Promise<void>;
+  /** Newest first. */
+  quarantined(limit: number): Promise<QuarantineRecord[]>;
+
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------
+// The Store over any SqlRunner: every method is one statement from queries.ts.
+
+/**
+ * The Store on top of a runner (embedded chDB or a server). `database` is
+ * configuration, checked to be a plain identifier; `cluster` makes `migrate`
+ * create replicated tables ON CLUSTER.
+ */
+export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
+  const { database } = options;
+  const sql = Object.fromEntries(
+    Object.entries(queries).map(([name, text]) => [name, bindDatabase(text, database)]),
+  ) as { [K in keyof typeof queries]: string };
+  const nextVersion = monotonicVersions();
+
+  return {
+    async migrate() {
+      await migrate(runner, options);
+    },
+
+    async insertMentions(mentions) {
+      if (mentions.length === 0) return;
+      const storedAt = Date.now();
+      await runner.insert(sql.insertMentionsTable, mentions.map((m) => mentionRow(m, storedAt)));
+    },
+
+    async recentMentions({ brand, limit }) {
+      const rows = await runner.query<MentionRow>(sql.recentMentions, { brand: brand ?? "", limit });
+      return rows.map(fromMentionRow);
+    },
+
+    async countMentions({ brand }) {
+      const [row] = await runner.query<{ n: number }>(sql.countMentions, { brand: brand ?? "" });
+      return row === undefined ? 0 : Number(row.n);
+    },
+
+    async minuteCounts({ brand, from, to }) {
+      const rows = await runner.query<{ brand: string; minute_ms: number; total_n: number; negative_n: number }>(
+        sql.minuteCounts,
+        { brand, from: Math.floor(from), to: Math.floor(to) },
+      );
+      return rows.map((r) => ({
+        brand: r.brand,
+        minute: Number(r.minute_ms),
+        total: Number(r.total_n),
+        negative: Number(r.negative_n),
+      }));
+    },
+
+    async brands() {
+      const rows = await runner.query<{ brand: string }>(sql.brands);
+      return rows.map((r) => r.brand);
+    },
+
+    async saveIncident(incident) {
+      await runner.insert(sql.saveIncidentTable, [incidentRow(incident)]);
+    },
+
+    async incident(key) {
+      const [row] = await runner.query<IncidentRow>(sql.incident, { key });
+      return row === undefined ? null : fromIncidentRow(row);
+    },
+
+    async incidents({ brand, limit }) {
+      const rows = await runner.query<IncidentRow>(sql.incidents, { brand: brand ?? "", limit });
+      return rows.map(fromIncidentRow);
+    },
+
+    async recordNotification(n) {
+      await runner.insert(sql.recordNotificationTable, [
+        {
+          incident_key: n.incidentKey,
+          channel: n.channel,
+          target: n.target,
+          event: n.event,
+          attempt: n.attempt,
+          status: n.status,
+          http_status: n.httpStatus,
+          error: n.error,
+          at: n.at,
+        },
+      ]);
+    },
+
+    async notifications(incidentKey) {
+      const rows = await runner.query<NotificationRow>(sql.notifications, { key: incidentKey });
+      return rows.map((r) => ({
+        incidentKey: r.incident_key,
+        channel: r.channel,
+        target: r.target,
+        event: r.event as NotificationRecord["event"],
+        attempt: Number(r.attempt),
+        status: r.status as NotificationRecord["status"],
+        httpStatus: r.http_status === null ? null : Number(r.http_status),
+        error: r.error,
+        at: Number(r.at_ms),
+      }));
+    },
+
+    async saveCursor(sourceId, cursor) {
+      const now = Date.now();
+      await runner.insert(sql.saveCursorTable, [
+        { source_id: sourceId, cursor: JSON.stringify(cursor), updated_at: now, version: nextVersion(now) },
+      ]);
+    },
+
+    async cursor(sourceId) {
+      const [row] = await runner.query<{ cursor: string }>(sql.cursor, { source: sourceId });
+      return row === undefined ? null : (JSON.parse(row.cursor) as Cursor);
+    },
+
+    async quarantine(items) {
+      if (items.length === 0) return;
+      await runner.insert(
+        sql.quarantineTable,
+        items.map((q) => ({ at: q.at, stage: q.stage, reason: q.reason, payload: q.payload, error: q.error })),
+      );
+    },
+
+    async quarantined(limit) {
+      const rows = await runner.query<{ at_ms: number; stage: string; reason: string; payload: string; error: string }>(
+        sql.quarantined,
+        { limit },
+      );
+      return rows.map((r) => ({ at: Number(r.at_ms), stage: r.stage, reason: r.reason, payload: r.payload, error: r.error }));
+    },
+
+    close: () => runner.close(),
+  };
+}
+
+/**
+ * Versions for upserts made by this process: increasing even when two saves
+ * fall in the same millisecond, so the later save always wins.
+ */
+function monotonicVersions(): (now: number) => number {
+  let last = 0;
+  return (now) => {
+    last = Math.max(now * 1000, last + 1);
+    return last;
+  };
+}
+
+/** A mention as a row of {db}.mentions; times as epoch ms (DateTime64(3) reads them exactly). */
+function mentionRow(m: ScoredMention, storedAt: number) {
+  return {
+    id: m.id,
+    source: m.source,
+    source_id: m.sourceId,
+    url: m.url,
+    author_handle: m.authorHandle,
+    author_name: m.authorName,
+    author_followers: m.authorFollowers,
+    title: m.title,
+    text: m.text,
+    published_at: m.publishedAt,
+    collected_at: m.collectedAt,
+    stored_at: storedAt,
+    claimed_lang: m.claimedLang,
+    rating: m.rating,
+    brand: m.brand,
+    matched_terms: m.matchedTerms,
+    lang: m.lang,
+    sentiment_score: m.sentiment.score,
+    sentiment_label: m.sentiment.label,
+    sentiment_confidence: m.sentiment.confidence,
+    sentiment_terms: m.sentiment.terms,
+    // The later collection of the same post wins.
+    version: m.collectedAt,
+  };
+}
+
+interface MentionRow {
+  id: string;
+  source: string;
+  source_id: string;
+  url: string;
+  author_handle: string;
+  author_name: string;
+  author_followers: number;
+  title: string;
+  text: string;
+  published_at_ms: number;
+  collected_at_ms: number;
+  claimed_lang: string;
+  rating: number | null;
+  brand: string;
+  matched_terms: string[];
+  lang: string;
+  sentiment_score: number;
+  sentiment_label: string;
+  sentiment_confidence: number;
+  sentiment_terms: string[];
+}
+
+function fromMentionRow(r: MentionRow): ScoredMention {
+  return {
+    id: r.id,
+    source: r.source,
+    sourceId: r.source_id,
+    url: r.url,
+    authorHandle: r.author_handle,
+    authorName: r.author_name,
+    authorFollowers: Number(r.author_followers),
+    title: r.title,
+    text: r.text,
+    publishedAt: Number(r.published_at_ms),
+    collectedAt: Number(r.collected_at_ms),
+    claimedLang: r.claimed_lang,
+    rating: r.rating === null ? null : Number(r.rating),
+    brand: r.brand,
+    matchedTerms: r.matched_terms,
+    lang: r.lang as Lang,
+    sentiment: {
+      score: Number(r.sentiment_score),
+      label: r.sentiment_label as SentimentLabel,
+      confidence: Number(r.sentiment_confidence),
+      terms: r.sentiment_terms,
+    },
+  };
+}
+
+function incidentRow(i: Incident) {
+  return {
+    key: i.key,
+    brand: i.brand,
+    state: i.state,
+    severity: i.severity,
+    started_at: i.startedAt,
+    updated_at: i.updatedAt,
+    acknowledged_at: i.acknowledgedAt,
+    acknowledged_by: i.acknowledgedBy,
+    resolved_at: i.resolvedAt,
+    peak_negative: i.peakNegative,
+    baseline: i.baseline,
+    first_mention_id: i.firstMentionId,
+    summary: i.summary,
+  };
+}
+
+interface IncidentRow {
+  key: string;
+  brand: string;
+  state: string;
+  severity: string;
+  started_at_ms: number;
+  updated_at_ms: number;
+  acknowledged_at_ms: number | null;
+  acknowledged_by: string | null;
+  resolved_at_ms: number | null;
+  peak_negative: number;
+  baseline: number;
+  first_mention_id: string;
+  summary: string;
+}
+
+function fromIncidentRow(r: IncidentRow): Incident {
+  return {
+    key: r.key,
+    brand: r.brand,
+    state: r.state as Incident["state"],
+    severity: r.severity as Incident["severity"],
+    startedAt: Number(r.started_at_ms),
+    updatedAt: Number(r.updated_at_ms),
+    acknowledgedAt: r.acknowledged_at_ms === null ? null : Number(r.acknowledged_at_ms),
+    acknowledgedBy: r.acknowledged_by,
+    resolvedAt: r.resolved_at_ms === null ? null : Number(r.resolved_at_ms),
+    peakNegative: Number(r.peak_negative),
+    baseline: Number(r.baseline),
+    firstMentionId: r.first_mention_id,
+    summary: r.summary,
+  };
+}
+
+interface NotificationRow {
+  incident_key: string;
+  channel: string;
+  target: string;
+  event: string;
+  attempt: number;
+  status: string;
+  http_status: number | null;
+  error: string;
+  at_ms: number;
+}

@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import { createSourceHealth } from "../../collectors/health";
+
+describe("createSourceHealth()", () => {
+  const clock = (iso: string) => () => new Date(iso);
+
+  test("snapshot() lists registered sources in order with nothing recorded yet", () => {
+    const health = createSourceHealth(clock("2024-05-14T12:00:00Z"));
+    health.register("rss-1", "rss", "polling");
+    health.register("demo-1", "demo", "streaming");
+    expect(health.snapshot()).toEqual([
+      {
+        id: "rss-1",
+        kind: "rss",
+        mode: "polling",
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        consecutiveFailures: 0,
+        lastError: null,
+        itemsLastPoll: null,
+        lastPollMs: null,
+        polls: 0,
+        failures: 0,
+        skipped: 0,
+      },
+      expect.objectContaining({ id: "demo-1", mode: "streaming" }),
+    ]);
+  });
+
+  test("failed() counts a streak that succeeded() ends, keeping the last error for context", () => {
+    let now = "2024-05-14T12:00:00Z";
+    const health = createSourceHealth(() => new Date(now));
+    health.register("rss-1", "rss", "polling");
+    health.failed("rss-1", new Error("HTTP 503"), { durationMs: 120.4 });
+    now = "2024-05-14T12:05:00Z";
+    health.failed("rss-1", new Error("HTTP 502"), { durationMs: 80 });
+    expect(health.snapshot()[0]).toMatchObject({ consecutiveFailures: 2, lastError: "HTTP 502", lastFailureAt: "2024-05-14T12:05:00.000Z", lastPollMs: 80 });
+    now = "2024-05-14T12:10:00Z";
+    health.succeeded("rss-1", { items: 7, durationMs: 310.6 });
+    expect(health.snapshot()[0]).toMatchObject({
+      consecutiveFailures: 0,
+      lastSuccessAt: "2024-05-14T12:10:00.000Z",
+      lastError: "HTTP 502",
+      itemsLastPoll: 7,
+      lastPollMs: 311,
+      polls: 3,
+      failures: 2,
+    });
+  });
+
+  test("failed() cuts very long messages and accepts non-Error values", () => {
+    const health = createSourceHealth(clock("2024-05-14T12:00:00Z"));
+    health.failed("x", new Error("a".repeat(2_000)), { durationMs: null });
+    expect(health.snapshot()[0]?.lastError).toHaveLength(501);
+    health.failed("x", "plain string", { durationMs: null });
+    expect(health.snapshot()[0]?.lastError).toBe("plain string");
+  });
+
+  test("snapshot() returns copies that do not change the record", () => {
+    const health = createSourceHealth(clock("2024-05-14T12:00:00Z"));
+    health.register("rss-1", "rss", "polling");
+    const snap = health.snapshot();
+    (snap[0] as { polls: number }).polls = 99;
+    expect(health.snapshot()[0]?.polls).toBe(0);
+  });
+});

@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { API, type ApiError, type IncidentView, type MentionView, type MinutePoint } from "../../../dashboard/protocol";
+import { CONTENT_SECURITY_POLICY } from "../../../dashboard/server/http";
+import { toIncidentView, toMentionView } from "../../../dashboard/server/views";
+import {
+  login,
+  makeIncident,
+  makeMention,
+  send,
+  startTestDashboard,
+  stateChanging,
+  type TestDashboard,
+} from "./dashboard-fixture";
+
+const MINUTE = 60_000;
+const XSS = "<img src=x onerror=alert(1)>";
+
+let d: TestDashboard;
+let cookie: string;
+let now: number;
+const get = (path: string) => send(d.url, path, { headers: { cookie } });
+
+beforeAll(async () => {
+  d = await startTestDashboard();
+  now = d.clock.now;
+  await d.store.insertMentions([
+    makeMention({ id: "demo:old", brand: "Lumio", publishedAt: now - 7 * 60 * MINUTE }),
+    makeMention({ id: "demo:a", brand: "Lumio", publishedAt: now - 3 * MINUTE }),
+    makeMention({ id: "demo:b", brand: "Lumio", publishedAt: now - 2 * MINUTE, sentiment: { score: 0.5, label: "positive", confidence: 0.7, terms: ["polecam"] } }),
+    makeMention({ id: "demo:c", brand: "Acme", publishedAt: now - MINUTE, text: XSS, lang: "en" }),
+    makeMention({ id: "demo:d", brand: "Nowa", publishedAt: now + 30_000 }),
+  ]);
+  await d.store.saveIncident(makeIncident({ key: "Lumio:spike:1", startedAt: now - 10 * MINUTE }));
+  await d.store.saveIncident(makeIncident({ key: "Acme:spike/ü 2", brand: "Acme", startedAt: now - 5 * MINUTE }));
+  cookie = await login(d.url);
+});
+afterAll(async () => {
+  await d.close();
+});
+
+describe("API", () => {
+  test.each([API.me, API.mentions, `${API.timeline}?brand=Lumio`, API.incidents, "/api/nothing-here"])(
+    "GET %s answers 401 without a session",
+    async (path) => {
+      const reply = await send(d.url, path);
+      expect(reply.status).toBe(401);
+      expect(reply.json()).toEqual({ error: "sign in first" });
+    },
+  );
+
+  test("POST acknowledge answers 401 without a session and does not acknowledge", async () => {
+    const reply = await send(d.url, API.acknowledge("Lumio:spike:1"), { method: "POST", headers: stateChanging(d.url) });
+    expect(reply.status).toBe(401);
+    expect(d.acknowledgeCalls).toEqual([]);
+  });
+
+  test("GET /api/mentions returns every brand's mentions newest first as MentionViews", async () => {
+    const reply = await get(API.mentions);
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(reply.headers["cache-control"]).toBe("no-store");
+    const body = reply.json() as MentionView[];
+    expect(body.map((m) => m.id)).toEqual(["demo:d", "demo:c", "demo:b", "demo:a", "demo:old"]);
+    const stored = await d.store.recentMentions({ limit: 1 });
+    expect(body[0]).toEqual(toMentionView(stored[0]!));
+  });
+
+  test("GET /api/mentions filters by brand and applies the limit", async () => {
+    const reply = await get(`${API.mentions}?brand=Lumio&limit=2`);
+    expect((reply.json() as MentionView[]).map((m) => m.id)).toEqual(["demo:b", "demo:a"]);
+  });
+
+  test("GET /api/mentions delivers markup in text as the same string in JSON", async () => {
+    const reply = await get(`${API.mentions}?brand=Acme`);
+    expect(reply.text).toContain(JSON.stringify(XSS));
+    expect((reply.json() as MentionView[])[0]!.text).toBe(XSS);
+    expect(reply.headers["x-content-type-options"]).toBe("nosniff");
+  });
+
+  test.each([
+    ["limit=0", "limit must be a whole number from 1 to 500"],
+    ["limit=501", "limit must be a whole number from 1 to 500"],
+    ["limit=ten", "limit must be a whole number from 1 to 500"],
+    ["limit=1.5", "limit must be a whole number from 1 to 500"],
+    ["limit=-1", "limit must be a whole number from 1 to 500"],
+    ["limit=5&limit=6", "limit is given more than once"],
+    ["brand=", "brand must be 1–200 characters"],
+    [`brand=${"x".repeat(201)}`, "brand must be 1–200 characters"],
+  ])("GET /api/mentions?%s answers 400", async (query, error) => {
+    const reply = await get(`${API.mentions}?${query}`);
+    expect(reply.status).toBe(400);
+    expect(reply.json()).toEqual({ error } satisfies ApiError);
+  });
+
+  test("GET /api/mentions accepts the largest limit", async () => {
+    expect((await get(`${API.mentions}?limit=500`)).status).toBe(200);
+  });
+
+  test("GET /api/timeline returns the last 6 hours of a brand by default", async () => {
+    const reply = await get(`${API.timeline}?brand=Lumio`);
+    expect(reply.status).toBe(200);
+    const minute = (t: number) => Math.floor(t / MINUTE) * MINUTE;
+    expect(reply.json()).toEqual([
+      { brand: "Lumio", minute: minute(now - 3 * MINUTE), total: 1, negative: 1 },
+      { brand: "Lumio", minute: minute(now - 2 * MINUTE), total: 1, negative: 0 },
+    ] satisfies MinutePoint[]);
+  });
+
+  test("GET /api/timeline includes the minute in progress by default", async () => {
+    const reply = await get(`${API.timeline}?brand=Nowa`);
+    expect(reply.json()).toEqual([{ brand: "Nowa", minute: now, total: 1, negative: 1 }]);
+  });
+
+  test("GET /api/timeline honours from and to", async () => {
+    const from = now - 8 * 60 * MINUTE;
+    const reply = await get(`${API.timeline}?brand=Lumio&from=${from}&to=${now - 150_000}`);
+    expect((reply.json() as MinutePoint[]).map((p) => p.minute)).toEqual([
+      Math.floor((now - 7 * 60 * MINUTE) / MINUTE) * MINUTE,
+      Math.floor((now - 3 * MINUTE) / MINUTE) * MINUTE,
+    ]);
+  });
+
+  test.each([
+    ["", "brand is required"],
+    ["brand=Lumio&from=abc", "from must be epoch milliseconds (a whole number ≥ 0)"],
+    ["brand=Lumio&to=-5", "to must be epoch milliseconds (a whole number ≥ 0)"],
+    ["brand=Lumio&from=2000&to=1000", "from must be before to"],
+    ["brand=Lumio&from=0&to=4000000000000", "the range from–to may span at most 31 days"],
+  ])("GET /api/timeline?%s answers 400", async (query, error) => {
+    const reply = await get(`${API.timeline}?${query}`);
+    expect(reply.status).toBe(400);
+    expect(reply.json()).toEqual({ error });
+  });
+
+  test("GET /api/incidents returns incidents newest first as IncidentViews", async () => {
+    const reply = await get(API.incidents);
+    expect(reply.status).toBe(200);
+    const body = reply.json() as IncidentView[];
+    expect(body.map((i) => i.key)).toEqual(["Acme:spike/ü 2", "Lumio:spike:1"]);
+    expect(body[1]).toEqual(toIncidentView((await d.store.incident("Lumio:spike:1"))!));
+  });
+
+  test("POST acknowledge acknowledges as the signed-in user and returns the IncidentView", async () => {
+    const key = "Acme:spike/ü 2";
+    const reply = await send(d.url, API.acknowledge(key), { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(200);
+    expect(d.acknowledgeCalls).toContainEqual({ key, by: "ola" });
+    const body = reply.json() as IncidentView;
+    expect(body).toMatchObject({ key, state: "acknowledged", acknowledgedBy: "ola", acknowledgedAt: d.clock.now });
+    expect(body).toEqual(toIncidentView((await d.store.incident(key))!));
+  });
+
+  test("POST acknowledge answers 404 for an unknown incident", async () => {
+    const reply = await send(d.url, API.acknowledge("no-such-key"), { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(404);
+    expect(reply.json()).toEqual({ error: "no such incident" });
+    expect(d.acknowledgeCalls).toContainEqual({ key: "no-such-key", by: "ola" });
+  });
+
+  test("POST acknowledge without the CSRF header answers 403 and does not acknowledge", async () => {
+    const before = d.acknowledgeCalls.length;
+    const reply = await send(d.url, API.acknowledge("Lumio:spike:1"), { method: "POST", headers: { cookie } });
+    expect(reply.status).toBe(403);
+    expect(d.acknowledgeCalls.length).toBe(before);
+    expect((await d.store.incident("Lumio:spike:1"))!.state).toBe("firing");
+  });
+
+  test("POST acknowledge with a broken key encoding answers 400", async () => {
+    const reply = await send(d.url, "/api/incidents/%E0%A4%A/acknowledge", { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(400);
+  });
+
+  test("GET acknowledge answers 405", async () => {
+    const reply = await get(API.acknowledge("Lumio:spike:1"));
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe("POST");
+  });
+
+  test("an unknown API path answers 404 when signed in", async () => {
+    const reply = await get("/api/nothing-here");
+    expect(reply.status).toBe(404);
+    expect(reply.json()).toEqual({ error: "no such API route" });
+  });
+
+  test("a chunked body over the cap answers 413", async () => {
+    const reply = await send(d.url, "/api/session", {
+      method: "POST",
+      headers: stateChanging(d.url, { "content-type": "application/json", "transfer-encoding": "chunked" }),
+      body: JSON.stringify({ username: "ola", password: "p".repeat(40 * 1024) }),
+    });
+    expect(reply.status).toBe(413);
+  });
+
+  test.each([API.mentions, "/api/nothing-here", "/", "/assets/missing.js"])("%s carries the security headers", async (path) => {
+    const reply = await get(path);
+    expect(reply.headers["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).toContain("connect-src 'self' ws: wss:");
+    expect(CONTENT_SECURITY_POLICY).toContain("img-src 'self' data:");
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(reply.headers["x-content-type-options"]).toBe("nosniff");
+    expect(reply.headers["referrer-policy"]).toBe("no-referrer");
+  });
+
+  test("the 401 answer carries the security headers", async () => {
+    const reply = await send(d.url, API.mentions);
+    expect(reply.headers["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);
+    expect(reply.headers["referrer-policy"]).toBe("no-referrer");
+  });
+});

@@ -1,0 +1,229 @@
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { CSRF_HEADER, type ApiError, type Me } from "../../../dashboard/protocol";
+import { startDashboard } from "../../../dashboard/server/start-dashboard";
+import {
+  login,
+  OTHER_USER,
+  recordingLogger,
+  send,
+  SESSION_SECRET,
+  startTestDashboard,
+  stateChanging,
+  USER,
+  type TestDashboard,
+} from "./dashboard-fixture";
+
+let d: TestDashboard;
+beforeEach(async () => {
+  d = await startTestDashboard();
+});
+afterEach(async () => {
+  await d.close();
+});
+
+const postLogin = (body: string, headers: Record<string, string> = {}) =>
+  send(d.url, "/api/session", {
+    method: "POST",
+    headers: stateChanging(d.url, { "content-type": "application/json", ...headers }),
+    body,
+  });
+
+describe("sessions", () => {
+  test("GET /api/me answers 401 without a session", async () => {
+    const reply = await send(d.url, "/api/me");
+    expect(reply.status).toBe(401);
+    expect(reply.json()).toEqual({ error: "sign in first" } satisfies ApiError);
+  });
+
+  test("POST /api/session refuses a wrong password with 401 and no cookie", async () => {
+    const reply = await postLogin(JSON.stringify({ username: USER.username, password: "wrong" }));
+    expect(reply.status).toBe(401);
+    expect(reply.json()).toEqual({ error: "wrong username or password" });
+    expect(reply.headers["set-cookie"]).toBeUndefined();
+  });
+
+  test("POST /api/session refuses an unknown user with the same answer", async () => {
+    const reply = await postLogin(JSON.stringify({ username: "nobody", password: USER.password }));
+    expect(reply.status).toBe(401);
+    expect(reply.json()).toEqual({ error: "wrong username or password" });
+  });
+
+  test("POST /api/session sets an HttpOnly SameSite=Strict cookie that GET /api/me accepts", async () => {
+    const reply = await postLogin(JSON.stringify(USER));
+    expect(reply.status).toBe(204);
+    const setCookie = reply.headers["set-cookie"]![0]!;
+    expect(setCookie).toMatch(/^earshot-session=[\w-]+\.[\w-]+; /);
+    expect(setCookie).toContain("HttpOnly");
+    expect(setCookie).toContain("SameSite=Strict");
+    expect(setCookie).toContain("Path=/");
+    expect(setCookie).toContain("Max-Age=43200");
+    expect(setCookie).not.toContain("Secure");
+
+    const me = await send(d.url, "/api/me", { headers: { cookie: setCookie.split(";")[0]! } });
+    expect(me.status).toBe(200);
+    expect(me.json()).toEqual({ username: "ola" } satisfies Me);
+  });
+
+  test("POST /api/session accepts a password typed in another Unicode normal form", async () => {
+    const reply = await postLogin(JSON.stringify({ username: USER.username, password: USER.password.normalize("NFD") }));
+    expect(USER.password.normalize("NFD")).not.toBe(USER.password);
+    expect(reply.status).toBe(204);
+  });
+
+  test("POST /api/session signs in each configured user as themselves", async () => {
+    const cookie = await login(d.url, OTHER_USER);
+    const me = await send(d.url, "/api/me", { headers: { cookie } });
+    expect(me.json()).toEqual({ username: "ivan" });
+  });
+
+  test("POST /api/session answers 429 after ten failures from one address, even with the right password", async () => {
+    for (let i = 0; i < 10; i++) {
+      const reply = await postLogin(JSON.stringify({ username: USER.username, password: `guess-${i}` }));
+      expect(reply.status).toBe(401);
+    }
+    const limited = await postLogin(JSON.stringify(USER));
+    expect(limited.status).toBe(429);
+    expect(limited.json()).toEqual({ error: "too many failed logins; try again later" });
+    expect(Number(limited.headers["retry-after"])).toBeGreaterThan(0);
+    expect(Number(limited.headers["retry-after"])).toBeLessThanOrEqual(300);
+    expect(d.log.entries.some((e) => e.msg === "login refused: too many failures")).toBe(true);
+
+    d.clock.now += 5 * 60 * 1000 + 1;
+    expect((await postLogin(JSON.stringify(USER))).status).toBe(204);
+  });
+
+  test("POST /api/session does not log the attempted username or password", async () => {
+    await postLogin(JSON.stringify({ username: "typed-a-password-here", password: "hunter2" }));
+    const logged = JSON.stringify(d.log.entries);
+    expect(logged).toContain("login failed");
+    expect(logged).not.toContain("typed-a-password-here");
+    expect(logged).not.toContain("hunter2");
+  });
+
+  test("POST /api/session without the CSRF header answers 403", async () => {
+    const reply = await send(d.url, "/api/session", {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: new URL(d.url).origin },
+      body: JSON.stringify(USER),
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.json()).toEqual({ error: `state-changing requests need the ${CSRF_HEADER} header` });
+    expect(reply.headers["set-cookie"]).toBeUndefined();
+  });
+
+  test("POST /api/session from another Origin answers 403", async () => {
+    const reply = await postLogin(JSON.stringify(USER), { origin: "https://evil.example" });
+    expect(reply.status).toBe(403);
+    expect(reply.json()).toEqual({ error: "cross-origin request refused" });
+  });
+
+  test("POST /api/session with the CSRF header and no Origin (a non-browser client) signs in", async () => {
+    const reply = await send(d.url, "/api/session", {
+      method: "POST",
+      headers: { [CSRF_HEADER]: "1", "content-type": "application/json" },
+      body: JSON.stringify(USER),
+    });
+    expect(reply.status).toBe(204);
+  });
+
+  test("POST /api/session answers 400 to malformed JSON and to missing fields", async () => {
+    const malformed = await postLogin('{"username": "ola", ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.json()).toEqual({ error: "the body is not valid JSON" });
+
+    const missing = await postLogin(JSON.stringify({ username: "ola" }));
+    expect(missing.status).toBe(400);
+    expect((missing.json() as ApiError).error).toMatch(/^password must be a string/);
+
+    const notObject = await postLogin("[1,2]");
+    expect(notObject.status).toBe(400);
+  });
+
+  test("POST /api/session answers 413 to a body over 16 KiB and 415 to a non-JSON body", async () => {
+    const big = await postLogin(JSON.stringify({ username: "ola", password: "x".repeat(17 * 1024) }));
+    expect(big.status).toBe(413);
+    expect((big.json() as ApiError).error).toBe("the body is larger than 16384 bytes");
+
+    const form = await postLogin("username=ola&password=x", { "content-type": "application/x-www-form-urlencoded" });
+    expect(form.status).toBe(415);
+  });
+
+  test("DELETE /api/session clears the cookie and ends the session", async () => {
+    const cookie = await login(d.url);
+    const reply = await send(d.url, "/api/session", { method: "DELETE", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(204);
+    expect(reply.headers["set-cookie"]![0]).toMatch(/^earshot-session=; Max-Age=0; Path=\/; HttpOnly; SameSite=Strict$/);
+    // The old token is refused even though a client kept it.
+    expect((await send(d.url, "/api/me", { headers: { cookie } })).status).toBe(401);
+  });
+
+  test("DELETE /api/session without the CSRF header answers 403 and keeps the session", async () => {
+    const cookie = await login(d.url);
+    const reply = await send(d.url, "/api/session", { method: "DELETE", headers: { cookie } });
+    expect(reply.status).toBe(403);
+    expect((await send(d.url, "/api/me", { headers: { cookie } })).status).toBe(200);
+  });
+
+  test("GET /api/me answers 401 once the session has expired", async () => {
+    const cookie = await login(d.url);
+    d.clock.now += 12 * 60 * 60 * 1000 - 1;
+    expect((await send(d.url, "/api/me", { headers: { cookie } })).status).toBe(200);
+    d.clock.now += 1;
+    expect((await send(d.url, "/api/me", { headers: { cookie } })).status).toBe(401);
+  });
+
+  test("GET /api/me refuses a cookie whose payload was changed", async () => {
+    const cookie = await login(d.url);
+    const [name, token] = cookie.split("=") as [string, string];
+    const [payload, signature] = token.split(".") as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, "base64url").toString()) as { u: string };
+    claims.u = "ivan";
+    const forged = `${name}=${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${signature}`;
+    expect((await send(d.url, "/api/me", { headers: { cookie: forged } })).status).toBe(401);
+    expect((await send(d.url, "/api/me", { headers: { cookie: `${name}=garbage` } })).status).toBe(401);
+  });
+
+  test("GET /api/session answers 405 with the allowed methods", async () => {
+    const reply = await send(d.url, "/api/session");
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe("POST, DELETE");
+  });
+});
+
+describe("startDashboard() session options", () => {
+  test("startDashboard() with secureCookies issues a Secure __Host- cookie", async () => {
+    const secure = await startTestDashboard({ secureCookies: true });
+    try {
+      const setCookie = (
+        await send(secure.url, "/api/session", {
+          method: "POST",
+          headers: stateChanging(secure.url, { "content-type": "application/json" }),
+          body: JSON.stringify(USER),
+        })
+      ).headers["set-cookie"]![0]!;
+      expect(setCookie).toMatch(/^__Host-earshot-session=/);
+      expect(setCookie).toContain("; Secure");
+      const me = await send(secure.url, "/api/me", { headers: { cookie: setCookie.split(";")[0]! } });
+      expect(me.status).toBe(200);
+    } finally {
+      await secure.close();
+    }
+  });
+
+  test("startDashboard() refuses a short session secret and an empty user list", async () => {
+    const base = {
+      store: d.store,
+      events$: d.events,
+      acknowledge: async () => null,
+      staticDir: d.distDir,
+      log: recordingLogger(),
+      now: () => 0,
+    };
+    await expect(
+      startDashboard({ ...base, users: [USER], sessionSecret: "short" }, { host: "127.0.0.1", port: 0 }),
+    ).rejects.toThrow(/at least 32 characters/);
+    await expect(
+      startDashboard({ ...base, users: [], sessionSecret: SESSION_SECRET }, { host: "127.0.0.1", port: 0 }),
+    ).rejects.toThrow(/no dashboard users/);
+  });
+});

@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+
+/**
+ * The live path end to end: Earshot started as a user starts it (the CLI, the
+ * demo source, embedded chDB), a real Chromium signing in, watching mentions
+ * arrive, seeing the demo outage open an incident and acknowledging it — and a
+ * real HTTP receiver getting the signed webhook notices.
+ */
+const CHROMIUM = "/usr/bin/chromium";
+// The flags this machine needs (DESIGN.md §10): no sandbox as root, no GPU, no background network.
+const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+const PASSWORD = "e2e-password-1";
+const WEBHOOK_SECRET = "e2e-webhook-secret";
+const SHOTS = "test-output/screenshots";
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium && process.env.CI)
+  throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium`);
+
+interface Received {
+  event: string;
+  signatureValid: boolean;
+  body: { event: string; incident: { key: string; state: string }; text: string };
+}
+
+describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not installed; apt-get install -y chromium)`, () => {
+  let earshot: ChildProcess;
+  let url = "";
+  let output = "";
+  let browser: Browser;
+  let page: Page;
+  let hookServer: Server;
+  const received: Received[] = [];
+  const work = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
+
+  beforeAll(async () => {
+    hookServer = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const raw = Buffer.concat(chunks);
+        const timestamp = String(req.headers["x-earshot-timestamp"] ?? "");
+        const expected = `sha256=${createHmac("sha256", WEBHOOK_SECRET).update(`${timestamp}.`).update(raw).digest("hex")}`;
+        const given = String(req.headers["x-earshot-signature"] ?? "");
+        received.push({
+          event: String(req.headers["x-earshot-event"] ?? ""),
+          signatureValid: given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected)),
+          body: JSON.parse(raw.toString("utf8")) as Received["body"],
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
+    const hookPort = (hookServer.address() as { port: number }).port;
+
+    const configFile = join(work, "earshot.config.json");
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        store: { kind: "embedded", dataDir: join(work, "data") },
+        dashboard: { host: "127.0.0.1", port: 0 },
+        sources: [{ kind: "demo", speed: 2 }],
+        alerts: { lang: "en", webhook: { url: `http://127.0.0.1:${hookPort}/hook` } },
+        // the receiver above is on loopback: allow it explicitly
+        http: { allowPrivateNetworks: true },
+        log: { level: "warn" },
+      }),
+    );
+    earshot = spawn(process.execPath, ["pipeline/cli/earshot.mjs", "start", "--config", configFile], {
+      env: { ...process.env, EARSHOT_ADMIN_USER: "pr-team", EARSHOT_ADMIN_PASSWORD: PASSWORD, EARSHOT_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    earshot.stdout!.on("data", (d: Buffer) => (output += d.toString()));
+    earshot.stderr!.on("data", (d: Buffer) => (output += d.toString()));
+    url = await waitFor(() => /Dashboard: (http:\/\/\S+)/.exec(output)?.[1], 60_000, () => `no dashboard URL in:\n${output}`);
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
+    page = await context.newPage();
+    mkdirSync(SHOTS, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    earshot?.kill("SIGTERM");
+    await new Promise((resolve) => (earshot?.exitCode !== null ? resolve(null) : earshot.once("exit", resolve)));
+    await new Promise((resolve) => hookServer?.close(resolve));
+    rmSync(work, { recursive: true, force: true });
+  }, 60_000);
+
+  test("start-up prints the dashboard URL and how to sign in", () => {
+    expect(output).toContain(`Sign in as "pr-team"`);
+    expect(output).toContain("EARSHOT_ADMIN_PASSWORD");
+  });
+
+  test("a wrong password is refused and the right one signs in", async () => {
+    await page.goto(url);
+    await page.getByLabel("Username").fill("pr-team");
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toBeTruthy();
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("stream").waitFor({ timeout: 15_000 });
+  }, 30_000);
+
+  test("mentions arrive live with language and sentiment", async () => {
+    const rows = page.getByTestId("mention");
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    const first = rows.first();
+    expect(await first.getAttribute("data-lang")).toMatch(/^(pl|ru|en|uk|und)$/);
+    expect(await first.getByTestId("sentiment").getAttribute("data-label")).toMatch(/^(negative|neutral|positive)$/);
+    await page.screenshot({ path: `${SHOTS}/live-stream.png`, fullPage: true });
+  }, 40_000);
+
+  test("the demo outage opens an incident that is acknowledged from the dashboard and notified by webhook", async () => {
+    const firing = page.locator('[data-testid=incident][data-state="firing"]').first();
+    await firing.waitFor({ timeout: 90_000 });
+    const key = await firing.getAttribute("data-key");
+    await page.screenshot({ path: `${SHOTS}/incident-firing.png`, fullPage: true });
+    await firing.getByRole("button", { name: "Acknowledge" }).click();
+    const acknowledged = page.locator(`[data-testid=incident][data-key="${key}"][data-state="acknowledged"]`);
+    await acknowledged.waitFor({ timeout: 15_000 });
+    expect(await acknowledged.getByTestId("incident-acknowledged").textContent()).toContain("pr-team");
+    await page.screenshot({ path: `${SHOTS}/incident-acknowledged.png`, fullPage: true });
+
+    await expect.poll(() => received.map((r) => r.event), { timeout: 20_000 }).toEqual(
+      expect.arrayContaining(["firing", "acknowledged"]),
+    );
+    expect(received.every((r) => r.signatureValid)).toBe(true);
+    const fired = received.find((r) => r.event === "firing")!;
+    const acked = received.find((r) => r.event === "acknowledged")!;
+    expect(acked.body.incident.key).toBe(fired.body.incident.key);
+    expect(fired.body.text).toContain("Lumio");
+  }, 120_000);
+
+  test("the timeline shows volume and negative counts for the brand", async () => {
+    const chart = page.getByTestId("timeline");
+    await chart.waitFor();
+    expect(await chart.locator("rect, path, polyline, line").count()).toBeGreaterThan(3);
+  });
+
+  test("mention text with markup is shown as text, never run as HTML", async () => {
+    const dialogs: string[] = [];
+    page.on("dialog", (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await expect.poll(() => page.getByTestId("mention-list").locator("img").count()).toBe(0);
+    expect(dialogs).toEqual([]);
+  });
+});
+
+async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, why: () => string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(why());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

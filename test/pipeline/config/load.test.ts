@@ -1,0 +1,91 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { loadConfig, stripJsonComments } from "../../../pipeline/config/load";
+import { isConfigError } from "../../../pipeline/errors";
+
+const dir = mkdtempSync(join(tmpdir(), "earshot-config-"));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+function problemsOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (err) {
+    if (isConfigError(err)) return err.message;
+    throw err;
+  }
+  throw new Error("no ConfigError");
+}
+
+describe("loadConfig()", () => {
+  test("loadConfig() with no file runs the demo source on the embedded store at 127.0.0.1:8787", () => {
+    const { config, secrets } = loadConfig(null, {});
+    expect(config.store).toEqual({ kind: "embedded", dataDir: "./data", database: "earshot" });
+    expect(config.dashboard).toMatchObject({ host: "127.0.0.1", port: 8787 });
+    expect(config.sources.map((s) => s.kind)).toEqual(["demo"]);
+    expect(config.brands[0]!.name).toBe("Lumio");
+    expect(secrets).toMatchObject({ adminUser: "admin", adminPassword: null });
+  });
+
+  test("loadConfig() lets EARSHOT_* variables win over the file and reads secrets only from the environment", () => {
+    const path = file("a.json", JSON.stringify({ dashboard: { port: 9000 } }));
+    const { config, secrets } = loadConfig(path, {
+      EARSHOT_DASHBOARD_PORT: "9100",
+      EARSHOT_STORE_URL: "http://127.0.0.1:8123",
+      EARSHOT_ADMIN_PASSWORD: "correct horse",
+    });
+    expect(config.dashboard.port).toBe(9100);
+    expect(config.store).toMatchObject({ kind: "server", url: "http://127.0.0.1:8123" });
+    expect(secrets.adminPassword).toBe("correct horse");
+  });
+
+  test("loadConfig() lists every problem with its path in one error", () => {
+    const path = file(
+      "bad.json",
+      JSON.stringify({
+        dashboard: { port: 70000 },
+        brands: [{ name: "", terms: [] }],
+        sources: [{ kind: "nope" }],
+        spikes: { sensitivity: "high" },
+      }),
+    );
+    const message = problemsOf(() => loadConfig(path, {}));
+    for (const where of ["dashboard.port", "brands[0].name", "brands[0].terms", "sources[0]", "spikes.sensitivity"])
+      expect(message).toContain(where);
+  });
+
+  test("loadConfig() refuses a secret written into the file", () => {
+    const path = file("secret.json", JSON.stringify({ alerts: { webhook: { url: "https://h.example/x", secret: "s3cret" } } }));
+    const message = problemsOf(() => loadConfig(path, { EARSHOT_WEBHOOK_SECRET: "x" }));
+    expect(message).toContain("secret");
+    expect(message).toContain("alerts.webhook");
+  });
+
+  test("loadConfig() requires EARSHOT_WEBHOOK_SECRET when a webhook is configured", () => {
+    const path = file("hook.json", JSON.stringify({ alerts: { webhook: { url: "https://h.example/x" } } }));
+    expect(problemsOf(() => loadConfig(path, {}))).toContain("EARSHOT_WEBHOOK_SECRET");
+  });
+
+  test("loadConfig() says clearly when the file is missing or not JSON", () => {
+    expect(problemsOf(() => loadConfig(join(dir, "missing.json"), {}))).toContain("Cannot read configuration file");
+    expect(problemsOf(() => loadConfig(file("broken.json", "{ nope"), {}))).toContain("is not valid JSON");
+  });
+
+  test("loadConfig() accepts the commented example configuration shipped in the repo", () => {
+    const { config } = loadConfig("pipeline/config/earshot.config.example.json", { EARSHOT_WEBHOOK_SECRET: "x" });
+    expect(config.sources.map((s) => s.kind)).toEqual(["demo", "rss"]);
+    expect(config.alerts.lang).toBe("pl");
+  });
+});
+
+describe("stripJsonComments()", () => {
+  test("stripJsonComments() removes comments but keeps // and /* inside strings", () => {
+    const text = '{ // note\n "url": "https://x.example/a//b", /* block */ "p": "/*not*/" }';
+    expect(JSON.parse(stripJsonComments(text))).toEqual({ url: "https://x.example/a//b", p: "/*not*/" });
+  });
+});

@@ -1,0 +1,176 @@
+import { fc, test as propTest } from "@fast-check/vitest";
+import { describe, expect, test } from "vitest";
+import type { Lang, SentimentLabel } from "../../../pipeline/mention";
+import { scoreSentiment } from "../../../pipeline/stages/score-sentiment";
+
+type Row = [text: string, label: SentimentLabel];
+
+const PL: Row[] = [
+  ["nie polecam", "negative"],
+  ["polecam", "positive"],
+  ["Lumio znowu nie działa!!!", "negative"],
+  ["nie dziala juz drugi dzien, masakra", "negative"],
+  ["Awaria od rana, brak internetu w całym bloku", "negative"],
+  ["paczka nie doszła, a infolinia nie odpowiada", "negative"],
+  ["zdzierstwo, kolejna podwyżka cen", "negative"],
+  ["obsługa bezczelna, nikt nie pomógł", "negative"],
+  ["świetna obsługa, naprawili w godzinę", "positive"],
+  ["swietna obsluga, polecam", "positive"],
+  ["dziękuję za szybką pomoc", "positive"],
+  ["zero problemów od roku", "positive"],
+  ["wszystko działa, dzięki", "positive"],
+  ["Lumio ogłasza nowy cennik na 2025 rok", "neutral"],
+  ["Lumio otwiera biuro w Krakowie", "neutral"],
+  ["dzień dobry, mam pytanie o fakturę", "neutral"],
+];
+
+const RU: Row[] = [
+  ["не работает интернет уже третий час", "negative"],
+  ["Люмио опять лежит, ужас", "negative"],
+  ["нет интернета с утра", "negative"],
+  ["никому не советую", "negative"],
+  ["хамство в поддержке, обман с тарифом", "negative"],
+  ["спасибо, всё починили", "positive"],
+  ["отличный сервис, рекомендую", "positive"],
+  ["быстро подключили, без проблем", "positive"],
+  ["Люмио объявила новые тарифы", "neutral"],
+  ["Добрый день, подскажите по тарифу", "neutral"],
+];
+
+const UK: Row[] = [
+  ["не працює інтернет, жах", "negative"],
+  ["дякую, все працює", "positive"],
+];
+
+const EN: Row[] = [
+  ["great support, fixed in minutes", "positive"],
+  ["thanks, works now", "positive"],
+  ["I love Lumio 😍", "positive"],
+  ["Lumio is down again", "negative"],
+  ["the app keeps crashing", "negative"],
+  ["worst provider ever", "negative"],
+  ["I do not recommend Lumio", "negative"],
+  ["Lumio announces new pricing plans for 2025", "neutral"],
+  ["Lumio opens an office in Kraków", "neutral"],
+];
+
+const table = (lang: Lang, rows: Row[]) =>
+  test.each(rows)(`scoreSentiment() rates %j as %s in ${lang}`, (text, label) => {
+    const s = scoreSentiment(text, lang);
+    expect(s.label).toBe(label);
+    expect(s.score).toBeGreaterThanOrEqual(-1);
+    expect(s.score).toBeLessThanOrEqual(1);
+  });
+
+describe("scoreSentiment()", () => {
+  table("pl", PL);
+  table("ru", RU);
+  table("uk", UK);
+  table("en", EN);
+
+  test("scoreSentiment() keeps news about an outage neutral or mildly negative in every language", () => {
+    for (const [text, lang] of [
+      ["Lumio confirms an outage in Warsaw", "en"],
+      ["Lumio potwierdza awarię w Warszawie", "pl"],
+      ["Люмио подтвердила аварию в Варшаве", "ru"],
+    ] as const) {
+      const s = scoreSentiment(text, lang);
+      expect(s.label).not.toBe("positive");
+      expect(s.score).toBeGreaterThan(-0.5);
+    }
+  });
+
+  test("scoreSentiment() names the negated phrase as the deciding term", () => {
+    expect(scoreSentiment("nie polecam", "pl").terms).toEqual(["nie polecam"]);
+    expect(scoreSentiment("Lumio znowu nie działa!!!", "pl").terms).toEqual(["znowu nie działa"]);
+    expect(scoreSentiment("никому не советую", "ru").terms).toEqual(["никому не советую"]);
+    expect(scoreSentiment("не советую", "ru").terms).toEqual(["не советую"]);
+    expect(scoreSentiment("I do not recommend Lumio", "en").terms).toEqual(["not recommend"]);
+  });
+
+  test("scoreSentiment() reads inflected forms through stems", () => {
+    for (const text of ["awaria", "awarii w nocy", "znowu awarię mamy", "awariami"]) {
+      expect(scoreSentiment(text, "pl").terms[0]).toMatch(/^awari/);
+    }
+    expect(scoreSentiment("ужасный сервис", "ru").terms).toEqual(["ужасный"]);
+    expect(scoreSentiment("ужасно медленно", "ru").label).toBe("negative");
+  });
+
+  test("scoreSentiment() weighs a negated negative as faint praise", () => {
+    const s = scoreSentiment("nie jest źle", "pl");
+    expect(s.score).toBeGreaterThan(0);
+    expect(s.score).toBeLessThan(scoreSentiment("jest dobrze", "pl").score + 0.2);
+  });
+
+  test("scoreSentiment() makes intensified words stronger", () => {
+    expect(scoreSentiment("bardzo słabo", "pl").score).toBeLessThan(scoreSentiment("słabo", "pl").score);
+    expect(scoreSentiment("очень плохо", "ru").score).toBeLessThan(scoreSentiment("плохо", "ru").score);
+  });
+
+  test("scoreSentiment() treats exclamation marks and capitals as mild intensity, not as sentiment", () => {
+    const plain = scoreSentiment("nie działa", "pl").score;
+    expect(scoreSentiment("nie działa!!!", "pl").score).toBeLessThan(plain);
+    expect(scoreSentiment("NIE DZIAŁA", "pl").score).toBeLessThan(plain);
+    expect(scoreSentiment("Lumio!!!", "pl")).toMatchObject({ score: 0, label: "neutral" });
+    expect(scoreSentiment("LUMIO OFFICE OPENS TODAY", "en").label).toBe("neutral");
+  });
+
+  test("scoreSentiment() reads emoji and emoticons in any language", () => {
+    expect(scoreSentiment("😡", "und")).toMatchObject({ label: "negative", terms: ["😡"] });
+    expect(scoreSentiment("Lumio 😡", "pl").label).toBe("negative");
+    expect(scoreSentiment("Lumio 😡", "en").label).toBe("negative");
+    expect(scoreSentiment("починили)))", "ru").label).toBe("positive");
+    expect(scoreSentiment("znowu to samo :(", "pl").label).toBe("negative");
+  });
+
+  test("scoreSentiment() rates a one-star review with bland text negative and a five-star one positive", () => {
+    expect(scoreSentiment("Zamówienie przyszło", "pl", 1)).toMatchObject({ label: "negative", terms: ["1★"] });
+    expect(scoreSentiment("Order arrived", "en", 2).label).toBe("negative");
+    expect(scoreSentiment("Заказ пришёл", "ru", 5).label).toBe("positive");
+    expect(scoreSentiment("Zamówienie przyszło", "pl", 3).label).toBe("neutral");
+  });
+
+  test("scoreSentiment() lets strong text outweigh the stars and stars outweigh faint text", () => {
+    const angry = scoreSentiment("Fatalna obsługa, oszuści, nie polecam, masakra", "pl", 5);
+    expect(angry.label).toBe("negative");
+    const faint = scoreSentiment("problem z fakturą", "pl", 5);
+    expect(faint.label).toBe("positive");
+  });
+
+  test("scoreSentiment() is more confident with more agreeing evidence and less with conflicting evidence", () => {
+    const one = scoreSentiment("słabo", "pl").confidence;
+    const many = scoreSentiment("słabo, beznadziejnie, nie polecam, masakra", "pl").confidence;
+    const mixed = scoreSentiment("szybka dostawa, ale towar uszkodzony i słaby", "pl").confidence;
+    expect(many).toBeGreaterThan(one);
+    expect(mixed).toBeLessThan(many);
+    for (const c of [one, many, mixed]) {
+      expect(c).toBeGreaterThan(0);
+      expect(c).toBeLessThanOrEqual(1);
+    }
+  });
+
+  test("scoreSentiment() returns neutral with no terms for empty or sentiment-free text", () => {
+    for (const lang of ["en", "pl", "ru", "uk", "und"] as const) {
+      expect(scoreSentiment("", lang)).toMatchObject({ score: 0, label: "neutral", terms: [] });
+    }
+  });
+
+  test("scoreSentiment() gives the same answer for the same text", () => {
+    const text = "Lumio znowu nie działa, ale support szybko odpisał";
+    expect(scoreSentiment(text, "pl")).toEqual(scoreSentiment(text, "pl"));
+  });
+});
+
+describe("scoreSentiment() on arbitrary input", () => {
+  propTest.prop([fc.string({ unit: "binary", maxLength: 400 }), fc.constantFrom<Lang>("en", "pl", "ru", "uk", "und"), fc.option(fc.double())])(
+    "scoreSentiment() never throws and stays in range for arbitrary strings and ratings",
+    (text, lang, rating) => {
+      const s = scoreSentiment(text, lang, rating);
+      expect(s.score).toBeGreaterThanOrEqual(-1);
+      expect(s.score).toBeLessThanOrEqual(1);
+      expect(s.confidence).toBeGreaterThanOrEqual(0);
+      expect(s.confidence).toBeLessThanOrEqual(1);
+      expect(["negative", "neutral", "positive"]).toContain(s.label);
+    },
+  );
+});
