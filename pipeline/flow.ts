@@ -149,7 +149,10 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
         ),
       ),
     ),
-    tap((change) => live.next({ type: "incident", incident: change.incident })),
+    tap((change) => {
+      if (change.kind !== "updated") log.info({ incident: change.incident.key, brand: change.incident.brand }, `incident ${change.kind}`);
+      live.next({ type: "incident", incident: change.incident });
+    }),
     mergeMap((change) => from(deps.notify(change)), NOTIFY_CONCURRENCY),
   );
 

@@ -1,0 +1,123 @@
+import { Subject, firstValueFrom, toArray } from "rxjs";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { RawMention } from "../../collectors/source";
+import { buildFlow, type Flow } from "../../pipeline/flow";
+import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
+import type { IncidentChange } from "../../pipeline/incidents/lifecycle";
+import type { LiveEvent } from "../../pipeline/mention";
+import { compileBrands } from "../../pipeline/stages/match-brands";
+import { openStore } from "../../pipeline/store/open-store";
+import { Spill } from "../../pipeline/store/spill";
+import type { Store } from "../../pipeline/store/store";
+import { freshDatabase } from "../contracts/store.contract";
+import { tempDirs } from "../support/temp-dir";
+
+/**
+ * The whole graph with real stages and a real chDB store. Event times are in
+ * the past, so minutes close as soon as later mentions arrive: a two-hour
+ * story runs in a moment without faking any clock.
+ */
+const dirs = tempDirs();
+const dataDir = dirs.make("earshot-flow-");
+const MINUTE = 60_000;
+const START = Date.now() - 3 * 60 * MINUTE - (Date.now() % MINUTE);
+const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+let store: Store;
+beforeAll(async () => {
+  store = await openStore({ kind: "embedded", dataDir, database: freshDatabase() });
+});
+afterAll(() => store.close());
+
+function run(raws: RawMention[]) {
+  const raw$ = new Subject<RawMention>();
+  const desk = new IncidentDesk(new Map(), { keepFiringMinutes: 5 });
+  const notices: IncidentChange[] = [];
+  const flow: Flow = buildFlow(raw$, {
+    store,
+    spill: new Spill(dirs.make("earshot-spill-")),
+    brands: compileBrands([{ name: "Lumio", terms: ["Lumio", "Люмио*"], exclude: [] }]),
+    desk,
+    notify: async (change) => void notices.push(change),
+    settings: {
+      maxTextChars: 2_000,
+      writer: { flushMs: 20, maxRows: 500 },
+      spikes: { minNegatives: 5, sensitivity: 4, baselineMinutes: 60, warmupMinutes: 30, latenessMs: 0 },
+    },
+    log: silent,
+  });
+  const live = firstValueFrom(flow.live$.pipe(toArray()));
+  const subscription = flow.start();
+  for (const r of raws) raw$.next(r);
+  raw$.complete();
+  return { flow, live, notices, subscription };
+}
+
+let seq = 0;
+const post = (minute: number, text: string, extra: Partial<RawMention> = {}): RawMention => ({
+  source: "test",
+  sourceId: `p${seq++}`,
+  text,
+  publishedAt: START + minute * MINUTE + 1_000,
+  ...extra,
+});
+
+function crisis(): RawMention[] {
+  const raws: RawMention[] = [];
+  for (let m = 0; m < 60; m++) {
+    raws.push(post(m, "Lumio ma fajną nową ofertę, polecam"));
+    if (m % 10 === 0) raws.push(post(m, "Lumio support was slow today, annoying"));
+  }
+  for (let m = 60; m < 70; m++)
+    for (let i = 0; i < 25; i++)
+      raws.push(post(m, i % 2 ? "Lumio znowu nie działa, awaria, masakra!!!" : "Люмио опять не работает, ужасно 😡"));
+  for (let m = 70; m < 90; m++) raws.push(post(m, "Lumio works again, thanks"));
+  return raws;
+}
+
+describe("buildFlow()", () => {
+  test("buildFlow() stores every matched mention, opens one incident on the surge and resolves it after", async () => {
+    const { flow, live, notices } = run(crisis());
+    const events = await live;
+    await flow.settled();
+    expect(await store.countMentions({ brand: "Lumio" })).toBe(60 + 6 + 250 + 20);
+
+    expect(notices.map((n) => n.kind).filter((k) => k !== "updated")).toEqual(["firing", "resolved"]);
+    const opened = notices[0]!.incident;
+    expect(opened.startedAt).toBe(START + 60 * MINUTE);
+    expect(opened.firstMentionId).toMatch(/^test:p/);
+    expect((await store.incident(opened.key))?.state).toBe("resolved");
+
+    const kinds = new Set(events.map((e: LiveEvent) => e.type));
+    expect(kinds).toEqual(new Set(["mention", "count", "incident"]));
+    const mention = events.find((e) => e.type === "mention");
+    expect(mention?.type === "mention" && mention.mention.sentiment.label).toBeTruthy();
+  });
+
+  test("buildFlow() scores Polish and Russian outage posts negative and detects their language", async () => {
+    const { live } = run([post(0, "Lumio znowu nie działa, awaria!"), post(0, "Люмио опять не работает, ужасно")]);
+    const mentions = (await live).flatMap((e) => (e.type === "mention" ? [e.mention] : []));
+    expect(mentions.map((m) => [m.lang, m.sentiment.label])).toEqual([
+      ["pl", "negative"],
+      ["ru", "negative"],
+    ]);
+  });
+
+  test("buildFlow() quarantines what it cannot read, drops other brands and duplicates, and keeps going", async () => {
+    const dup = post(1, "Lumio duplicate post");
+    const { flow, live } = run([
+      post(1, ""),
+      { source: "test", sourceId: "bad-date", text: "Lumio when?", publishedAt: "yesterday-ish" },
+      post(1, "nothing about our brand"),
+      dup,
+      dup,
+      post(1, "<img src=x onerror=alert(1)> Lumio"),
+    ]);
+    const mentions = (await live).flatMap((e) => (e.type === "mention" ? [e.mention] : []));
+    await flow.settled();
+    expect(mentions.map((m) => m.text)).toEqual(["Lumio duplicate post", "<img src=x onerror=alert(1)> Lumio"]);
+    const quarantined = await store.quarantined(10);
+    expect(quarantined.map((q) => q.reason).sort()).toEqual(expect.arrayContaining(["bad-published-at", "empty-text"]));
+    expect(quarantined.find((q) => q.reason === "bad-published-at")?.payload).toContain("yesterday-ish");
+  });
+});
