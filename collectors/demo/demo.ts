@@ -5,12 +5,9 @@ import { liveRounds, liveTail, planReplay, replayDurationMs, type ReplayStep } f
 import { recording } from "./recording";
 
 export const demoOptions = z.strictObject({
-  /** Replay pace: 2 plays the recorded crisis twice as fast (about 47 s instead of 93 s). */
-  speed: z.number().positive().default(1),
-  /** Picks which posts appear when; the same seed gives the same replay. */
-  seed: z.number().int().default(1),
-  /** After the replay, play the crisis again and again in real time instead of the calm tail. */
-  loop: z.boolean().optional(),
+  speed: z.number().positive().default(1).describe("Replay pace: 2 plays the recorded crisis twice as fast (about 47 s instead of 93 s)."),
+  seed: z.number().int().default(1).describe("Picks which posts appear when; the same seed gives the same replay."),
+  loop: z.boolean().optional().describe("After the replay, play the crisis again and again in real time instead of the calm tail."),
 });
 export type DemoOptions = z.infer<typeof demoOptions>;
 

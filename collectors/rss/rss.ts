@@ -5,10 +5,8 @@ import { SourceError, type Cursor, type Page, type PollContext, type RawMention,
 import { isFeedParseError, parseFeed, SOURCE_KIND } from "./parse";
 
 export const rssOptions = z.strictObject({
-  /** The feed itself (RSS, Atom, JSON Feed), not the site's home page. */
-  url: z.url({ protocol: /^https?$/ }),
-  /** Language to record when the feed does not say or says wrongly, e.g. "pl". */
-  lang: z.string().min(2).max(35).optional(),
+  url: z.url({ protocol: /^https?$/ }).describe("The feed itself (RSS, Atom, JSON Feed), not the site's home page."),
+  lang: z.string().min(2).max(35).optional().describe("Language to record when the feed does not say or says wrongly, e.g. \"pl\"."),
 });
 export type RssOptions = z.infer<typeof rssOptions>;
 

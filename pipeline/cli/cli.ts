@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
+import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
 import { createRootLogger } from "../log";
 import { startEarshot } from "../main";
@@ -10,6 +11,7 @@ Usage:
   earshot start [--config FILE]   run collectors, pipeline and dashboard
                                   (no file: the demo source on the embedded store)
   earshot check [--config FILE]   validate the configuration and print it (secrets hidden)
+  earshot check --table           print the configuration reference (Markdown)
   earshot help                    this text
 
 Environment: EARSHOT_ADMIN_USER, EARSHOT_ADMIN_PASSWORD, EARSHOT_SESSION_SECRET,
@@ -24,12 +26,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     process.stdout.write(HELP);
     return 0;
   }
-  let options: { config?: string };
+  let options: { config?: string; table?: boolean };
   try {
-    options = parseArgs({ args: rest, options: { config: { type: "string", short: "c" } } }).values;
+    options = parseArgs({ args: rest, options: { config: { type: "string", short: "c" }, table: { type: "boolean" } } }).values;
   } catch (err) {
     process.stderr.write(`earshot: ${(err as Error).message}\n\n${HELP}`);
     return 2;
+  }
+  if (command === "check" && options.table) {
+    process.stdout.write(`${configTable()}\n`);
+    return 0;
   }
   try {
     const loaded = loadConfig(options.config ?? null, env);

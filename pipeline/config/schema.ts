@@ -13,34 +13,31 @@ const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"], exclude: [] 
 const storeSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("embedded"),
-    /** Where chDB keeps its data; one directory per process. */
-    dataDir: z.string().min(1).default("./data"),
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot"),
+    dataDir: z.string().min(1).default("./data").describe("Where chDB keeps its data; one directory per process."),
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot").describe("ClickHouse database Earshot creates and uses."),
   }),
   z.strictObject({
     kind: z.literal("server"),
-    url: z.url({ protocol: /^https?$/ }),
-    username: z.string().default("default"),
-    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot"),
+    url: z.url({ protocol: /^https?$/ }).describe("ClickHouse HTTP(S) endpoint; password from EARSHOT_STORE_PASSWORD."),
+    username: z.string().default("default").describe("ClickHouse user."),
+    database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot").describe("ClickHouse database Earshot creates and uses."),
   }),
 ]);
 
 const brandSchema = z.strictObject({
-  name: z.string().min(1),
-  /** Plain terms, case-insensitive; a trailing * matches any ending (Люмио* → Люмио, Люмиo-шный …). */
-  terms: z.array(z.string().min(1)).min(1),
-  exclude: z.array(z.string().min(1)).default([]),
+  name: z.string().min(1).describe("The brand as the team calls it."),
+  terms: z.array(z.string().min(1)).min(1).describe("Plain terms, case-insensitive; a trailing * matches any ending (Люмио* → Люмио, Люмиo-шный …)."),
+  exclude: z.array(z.string().min(1)).default([]).describe("Terms that rule a mention out (e.g. a namesake product)."),
 });
 
 export const configSchema = z.strictObject({
   store: storeSchema.default({ kind: "embedded", dataDir: "./data", database: "earshot" }),
   dashboard: z
     .strictObject({
-      host: z.string().min(1).default("127.0.0.1"),
+      host: z.string().min(1).default("127.0.0.1").describe("Address the dashboard listens on."),
       // env values arrive as strings, hence coerce
-      port: z.coerce.number().int().min(0).max(65535).default(8787),
-      /** Set the session cookie's Secure flag (serve behind HTTPS). */
-      secureCookies: z.boolean().default(false),
+      port: z.coerce.number().int().min(0).max(65535).default(8787).describe("Dashboard port (0: any free port)."),
+      secureCookies: z.boolean().default(false).describe("Set the session cookie's Secure flag (serve behind HTTPS)."),
     })
     .prefault({}),
   brands: z.array(brandSchema).min(1).default([DEMO_BRAND]),
@@ -48,60 +45,50 @@ export const configSchema = z.strictObject({
   sources: sourceListSchema.refine((list) => list.length > 0, "at least one source").prefault([{ kind: "demo" }]),
   pipeline: z
     .strictObject({
-      /** Longer texts are clipped (and the clip recorded as a warning). */
-      maxTextChars: z.number().int().min(100).max(100_000).default(5_000),
-      /** Writes go out when either limit is reached: langfuse's size-or-interval batching. */
+      maxTextChars: z.number().int().min(100).max(100_000).default(5_000).describe("Longer texts are clipped (and the clip recorded as a warning)."),
       writer: z
         .strictObject({
-          flushMs: z.number().int().min(10).max(60_000).default(1_000),
-          maxRows: z.number().int().min(1).max(100_000).default(5_000),
+          flushMs: z.number().int().min(10).max(60_000).default(1_000).describe("Longest wait before a batch is written."),
+          maxRows: z.number().int().min(1).max(100_000).default(5_000).describe("Largest batch written at once."),
         })
-        .prefault({}),
+        .prefault({}).describe("Writes go out when either limit is reached: langfuse's size-or-interval batching."),
     })
     .prefault({}),
   spikes: z
     .strictObject({
-      /** Never alert below this many negative mentions in one minute. */
-      minNegatives: z.number().int().min(1).default(5),
-      /** How many robust deviations above the baseline count as a spike; higher is quieter. */
-      sensitivity: z.number().min(0.5).max(20).default(4),
-      /** Minutes of history the baseline is taken from. */
-      baselineMinutes: z.number().int().min(10).max(10_080).default(60),
-      /** No alert before this many minutes of history exist for a brand. */
-      warmupMinutes: z.number().int().min(0).max(1_440).default(30),
-      /** An incident resolves after this many minutes without a spike (keeps a noisy series from flapping). */
-      keepFiringMinutes: z.number().int().min(1).max(1_440).default(15),
-      /** How long a minute stays open for late mentions before it is judged. */
-      latenessMs: z.number().int().min(0).max(3_600_000).default(60_000),
+      minNegatives: z.number().int().min(1).default(5).describe("Never alert below this many negative mentions in one minute."),
+      sensitivity: z.number().min(0.5).max(20).default(4).describe("How many robust deviations above the baseline count as a spike; higher is quieter."),
+      baselineMinutes: z.number().int().min(10).max(10_080).default(60).describe("Minutes of history the baseline is taken from."),
+      warmupMinutes: z.number().int().min(0).max(1_440).default(30).describe("No alert before this many minutes of history exist for a brand."),
+      keepFiringMinutes: z.number().int().min(1).max(1_440).default(15).describe("An incident resolves after this many minutes without a spike (keeps a noisy series from flapping)."),
+      latenessMs: z.number().int().min(0).max(3_600_000).default(60_000).describe("How long a minute stays open for late mentions before it is judged."),
     })
     .prefault({}),
   alerts: z
     .strictObject({
-      /** Language of notice texts. */
-      lang: z.enum(["en", "pl", "ru"]).default("en"),
-      /** Time zone of the times in notice texts (IANA name); the machine's own by default. */
+      lang: z.enum(["en", "pl", "ru"]).default("en").describe("Language of notice texts."),
       timeZone: z
         .string()
         .refine(isTimeZone, "an IANA time zone such as Europe/Warsaw")
-        .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone),
+        .default(() => Intl.DateTimeFormat().resolvedOptions().timeZone).describe("Time zone of the times in notice texts (IANA name); the machine's own by default."),
       webhook: z
         .strictObject({
-          url: z.url({ protocol: /^https?$/ }),
+          url: z.url({ protocol: /^https?$/ }).describe("Receives a signed JSON POST per incident change (secret: EARSHOT_WEBHOOK_SECRET)."),
         })
         .optional(),
-      /** Link in notices back to the dashboard, e.g. https://earshot.example.com */
-      dashboardUrl: z.url({ protocol: /^https?$/ }).optional(),
+      dashboardUrl: z.url({ protocol: /^https?$/ }).optional().describe("Link in notices back to the dashboard, e.g. https://earshot.example.com"),
     })
     .prefault({}),
   http: z
     .strictObject({
-      /** Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard). */
-      allowPrivateNetworks: z.boolean().default(false),
-      timeoutMs: z.number().int().min(100).max(300_000).default(15_000),
-      maxBytes: z.number().int().min(1_024).max(512 * 1024 * 1024).default(10 * 1024 * 1024),
+      allowPrivateNetworks: z.boolean().default(false).describe("Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard)."),
+      timeoutMs: z.number().int().min(100).max(300_000).default(15_000).describe("Per-request timeout of collectors and notifiers."),
+      maxBytes: z.number().int().min(1_024).max(512 * 1024 * 1024).default(10 * 1024 * 1024).describe("Largest response body read."),
     })
     .prefault({}),
-  log: z.strictObject({ level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info") }).prefault({}),
+  log: z
+    .strictObject({ level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info").describe("Log level (JSON lines on stdout).") })
+    .prefault({}),
 });
 
 function isTimeZone(name: string): boolean {

@@ -126,19 +126,19 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     const first = rows.first();
     expect(await first.getAttribute("data-lang")).toMatch(/^(pl|ru|en|uk|und)$/);
     expect(await first.getByTestId("sentiment").getAttribute("data-label")).toMatch(/^(negative|neutral|positive)$/);
-    await page.screenshot({ path: `${SHOTS}/live-stream.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/live-stream.png` });
   }, 40_000);
 
   test("the demo outage opens an incident that is acknowledged from the dashboard and notified by webhook", async () => {
     const firing = page.locator('[data-testid=incident][data-state="firing"]').first();
     await firing.waitFor({ timeout: 90_000 });
     const key = await firing.getAttribute("data-key");
-    await page.screenshot({ path: `${SHOTS}/incident-firing.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/incident-firing.png` });
     await firing.getByRole("button", { name: "Acknowledge" }).click();
     const acknowledged = page.locator(`[data-testid=incident][data-key="${key}"][data-state="acknowledged"]`);
     await acknowledged.waitFor({ timeout: 15_000 });
     expect(await acknowledged.getByTestId("incident-acknowledged").textContent()).toContain("pr-team");
-    await page.screenshot({ path: `${SHOTS}/incident-acknowledged.png`, fullPage: true });
+    await page.screenshot({ path: `${SHOTS}/incident-acknowledged.png` });
 
     await expect.poll(() => received.map((r) => r.event), { timeout: 20_000 }).toEqual(
       expect.arrayContaining(["firing", "acknowledged"]),
