@@ -47,6 +47,7 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
   let page: Page;
   let hookServer: Server;
   const received: Received[] = [];
+  const dialogs: string[] = [];
   const work = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
 
   beforeAll(async () => {
@@ -93,6 +94,10 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
     page = await context.newPage();
+    page.on("dialog", (d) => {
+      dialogs.push(d.message()); // an alert() here would mean mention text ran as HTML
+      void d.dismiss();
+    });
     mkdirSync(SHOTS, { recursive: true });
   }, 120_000);
 
@@ -118,6 +123,17 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByTestId("stream").waitFor({ timeout: 15_000 });
+    // Watch the stream from now on: did the markup payload arrive as text, and did any <img> ever appear?
+    await page.evaluate(() => {
+      const seen: { payloadAsText: boolean; imgInStream: boolean } = { payloadAsText: false, imgInStream: false };
+      (window as unknown as { __earshot: typeof seen }).__earshot = seen;
+      const check = () => {
+        for (const el of document.querySelectorAll("[data-testid=mention-text]"))
+          if (el.textContent?.includes("<img src=x onerror=alert(1)>")) seen.payloadAsText = true;
+        if (document.querySelector("[data-testid=stream] img")) seen.imgInStream = true;
+      };
+      new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
   }, 30_000);
 
   test("mentions arrive live with language and sentiment", async () => {
@@ -157,14 +173,14 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
   });
 
   test("mention text with markup is shown as text, never run as HTML", async () => {
-    const dialogs: string[] = [];
-    page.on("dialog", (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await expect.poll(() => page.getByTestId("mention-list").locator("img").count()).toBe(0);
+    // The recorded outage (seed 1) carries a post whose text is an <img onerror> payload;
+    // the watcher installed at sign-in saw every mention that passed through the stream.
+    const watched = () =>
+      page.evaluate(() => (window as unknown as { __earshot: { payloadAsText: boolean; imgInStream: boolean } }).__earshot);
+    await expect.poll(async () => (await watched()).payloadAsText, { timeout: 60_000 }).toBe(true);
+    expect((await watched()).imgInStream).toBe(false);
     expect(dialogs).toEqual([]);
-  });
+  }, 70_000);
 });
 
 async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, why: () => string): Promise<T> {
