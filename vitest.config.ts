@@ -6,6 +6,7 @@ export default defineConfig({
     // chDB binds one data directory per process: each test file runs in its own process.
     pool: "forks",
     testTimeout: 20_000,
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     hookTimeout: 60_000,
   },
 });
