@@ -10,7 +10,7 @@ import {
   sourceIds,
   streamingSources,
 } from "./registry";
-import type { Cursor, Logger, Page, PollContext, RawMention, Source, StreamingSource } from "./source";
+import type { CredentialSpec, Cursor, Logger, Page, PollContext, RawMention, Source, StreamingSource } from "./source";
 
 /**
  * Runs the configured sources: one node-cron task per polled source, and the
@@ -42,6 +42,8 @@ export interface ScheduleDeps {
   pollTimeoutMs?: number;
   /** Poll each source once right away (after its jitter) instead of waiting for the first tick. Default true. */
   pollOnStart?: boolean;
+  /** Looks up a credential's environment variable (the composition root passes what it read once). */
+  secret?: (envName: string) => string | undefined;
 }
 
 /** A configured source entry as the configuration schema produces it (see registry.ts). */
@@ -76,13 +78,31 @@ interface BoundPolling {
   schedule: string;
   jitterMs: number;
   poll(cursor: Cursor | null, ctx: PollContext): Promise<Page>;
+  credentials: readonly CredentialSpec[];
+  /** Environment variables of required credentials that are not set. */
+  missing: string[];
 }
 
 export function scheduleSources(entries: readonly ConfiguredSource[], deps: ScheduleDeps): PollingScheduler {
   const now = deps.now ?? (() => new Date());
   const health = deps.health ?? createSourceHealth(now);
   const pollTimeoutMs = deps.pollTimeoutMs ?? DEFAULT_POLL_TIMEOUT_MS;
-  const bound = bindPolling(entries);
+  const bound = bindPolling(entries, deps.secret ?? (() => undefined)).filter((source) => {
+    if (source.missing.length === 0) return true;
+    // A source without its credentials stays off and says exactly what to set; the rest keep running.
+    health.register(source.id, source.kind, "polling");
+    health.failed(source.id, new Error(`off: set ${source.missing.join(", ")}`), { durationMs: null });
+    deps.log.error({ source: source.id, kind: source.kind, missing: source.missing }, `source off: set ${source.missing.join(", ")}`);
+    return false;
+  });
+  const credentialsOf = (source: BoundPolling): Record<string, string> => {
+    const found: Record<string, string> = {};
+    for (const spec of source.credentials) {
+      const value = deps.secret?.(spec.env);
+      if (value !== undefined && value !== "") found[spec.name] = value;
+    }
+    return found;
+  };
   const byId = new Map(bound.map((b) => [b.id, b]));
   const running = new Map<string, Promise<PollOutcome>>();
   const controllers = new Set<AbortController>();
@@ -98,7 +118,13 @@ export function scheduleSources(entries: readonly ConfiguredSource[], deps: Sche
     const started = performance.now();
     try {
       const cursor = await deps.cursors.load(source.id);
-      const page = await source.poll(cursor, { http: deps.http, now, log, signal: controller.signal });
+      const page = await source.poll(cursor, {
+        http: deps.http,
+        now,
+        log,
+        signal: controller.signal,
+        credentials: credentialsOf(source),
+      });
       if (page.mentions.length > 0) await deps.deliver(source.id, page.mentions);
       // Only now are the mentions stored, so only now may the cursor move past them.
       if (page.cursor !== null && !sameCursor(cursor, page.cursor)) await deps.cursors.save(source.id, page.cursor);
@@ -251,7 +277,7 @@ function startOne<O>(
   source: StreamingSource<O>,
   input: unknown,
   emit: (mentions: RawMention[]) => void,
-  ctx: Omit<PollContext, "http">,
+  ctx: Omit<PollContext, "http" | "credentials">,
 ): () => void {
   return source.start(source.options.parse(input), emit, ctx);
 }
@@ -262,7 +288,7 @@ function startOne<O>(
  * code (tests, a CLI, a schema default that skipped parsing) are held to the
  * same rules.
  */
-function bindPolling(entries: readonly ConfiguredSource[]): BoundPolling[] {
+function bindPolling(entries: readonly ConfiguredSource[], secret: (envName: string) => string | undefined): BoundPolling[] {
   const ids = sourceIds(entries);
   const seen = new Set<string>();
   const bound: BoundPolling[] = [];
@@ -277,12 +303,16 @@ function bindPolling(entries: readonly ConfiguredSource[]): BoundPolling[] {
     const poll = bindPoll(pollingSources[entry.kind], optionsOf(entry));
     const schedule = entry.schedule ?? DEFAULT_SCHEDULE;
     if (!cron.validate(schedule)) throw new Error(`sources[${index}] (${id}): "${schedule}" is not a cron expression`);
+    const credentials = pollingSources[entry.kind].credentials ?? [];
+    const missing = credentials.filter((c) => !c.optional && !secret(c.env)).map((c) => c.env);
     bound.push({
       id,
       kind: entry.kind,
       schedule,
       jitterMs: entry.jitterMs ?? DEFAULT_JITTER_MS,
       poll,
+      credentials,
+      missing,
     });
   });
   return bound;

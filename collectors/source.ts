@@ -49,6 +49,21 @@ export interface PollContext {
   now(): Date;
   log: Logger;
   signal: AbortSignal;
+  /** The source's declared credentials by name (see Source.credentials); present when required. */
+  credentials: Readonly<Record<string, string>>;
+}
+
+/**
+ * A secret a source needs, read from the environment by the composition root
+ * (collectors never read process.env). A required one that is missing keeps
+ * the source off, with a message naming the variable to set.
+ */
+export interface CredentialSpec {
+  /** The name the source uses: ctx.credentials[name]. */
+  name: string;
+  /** The environment variable, e.g. EARSHOT_REDDIT_CLIENT_SECRET. */
+  env: string;
+  optional?: boolean;
 }
 
 /**
@@ -60,6 +75,8 @@ export interface Source<Options = unknown> {
   readonly kind: string;
   /** Options as they appear in the configuration file; composed into the config schema. */
   readonly options: z.ZodType<Options>;
+  /** Secrets this source reads from the environment; none when omitted. */
+  readonly credentials?: readonly CredentialSpec[];
   /** One page of mentions newer than `cursor`. Throws SourceError; never returns half a page. */
   poll(options: Options, cursor: Cursor | null, ctx: PollContext): Promise<Page>;
 }
@@ -72,7 +89,7 @@ export interface StreamingSource<Options = unknown> {
   readonly kind: string;
   readonly options: z.ZodType<Options>;
   /** Starts emitting; returns a function that stops it. */
-  start(options: Options, emit: (mentions: RawMention[]) => void, ctx: Omit<PollContext, "http">): () => void;
+  start(options: Options, emit: (mentions: RawMention[]) => void, ctx: Omit<PollContext, "http" | "credentials">): () => void;
 }
 
 export class SourceError extends Error {

@@ -96,6 +96,7 @@ export async function startEarshot(
     health,
     log: collectorLog,
     now: () => new Date(),
+    secret: (name) => secrets.sourceCredentials[name],
     cursors: { load: (id) => store.cursor(id), save: (id, cursor) => store.saveCursor(id, cursor) },
     deliver: async (_id, mentions) => {
       pushAll(mentions);

@@ -135,6 +135,9 @@ function readSecrets(env: Env): Secrets {
     sessionSecret: get(SECRET_ENV.sessionSecret),
     webhookSecret: get(SECRET_ENV.webhookSecret),
     storePassword: get(SECRET_ENV.storePassword),
+    sourceCredentials: Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
+    ),
   };
 }
 

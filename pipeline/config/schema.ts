@@ -113,4 +113,6 @@ export interface Secrets {
   sessionSecret: string | null;
   webhookSecret: string | null;
   storePassword: string | null;
+  /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
+  sourceCredentials: Readonly<Record<string, string>>;
 }

@@ -20,11 +20,13 @@ export function memoryLog(): MemoryLog {
  * A PollContext over a real SafeHttp. The recorded servers listen on 127.0.0.1,
  * so the guard is opened for that one address only.
  */
-export function pollContext(options: { now?: string; http?: SafeHttp; httpOptions?: SafeHttpOptions } = {}): PollContext & {
+export function pollContext(
+  options: { now?: string; http?: SafeHttp; httpOptions?: SafeHttpOptions; credentials?: Record<string, string> } = {},
+): PollContext & {
   http: SafeHttp;
   log: MemoryLog;
 } {
   const http = options.http ?? createSafeHttp({ allowPrivateNetworks: ["127.0.0.1"], maxAttempts: 1, ...options.httpOptions });
   const now = options.now ? new Date(options.now) : new Date("2024-05-14T12:00:00Z");
-  return { http, now: () => now, log: memoryLog(), signal: new AbortController().signal };
+  return { http, now: () => now, log: memoryLog(), signal: new AbortController().signal, credentials: options.credentials ?? {} };
 }
