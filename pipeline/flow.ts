@@ -24,7 +24,7 @@ import { dedupe, RecentIds } from "./dedupe";
 import type { IncidentDesk } from "./incidents/incident-desk";
 import type { IncidentChange } from "./incidents/lifecycle";
 import type { LiveEvent, ScoredMention } from "./mention";
-import { judgeMinutes } from "./spikes/judge-minutes";
+import { MinuteJudge, type JudgedMinute } from "./spikes/judge-minutes";
 import { minuteCounts } from "./spikes/minute-counts";
 import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage } from "./stages/detect-language";
@@ -129,10 +129,10 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   );
 
   const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler), share());
+  const judge = new MinuteJudge(settings.spikes);
   const judged$ = minutes$.pipe(
-    filter((s) => s.type === "closed"),
-    map((s) => s.minute),
-    judgeMinutes(settings.spikes),
+    map((s) => (s.type === "closed" ? judge.closed(s.minute) : judge.running(s.count))),
+    filter((j): j is JudgedMinute => j !== null),
     tap(({ closed, judgement }) => desk.apply({ type: "minute", closed, judgement, wallNow: scheduler.now() })),
     finalize(() => desk.complete()),
   );

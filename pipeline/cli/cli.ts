@@ -2,6 +2,8 @@ import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
+import { runPollCommand } from "./poll-command";
+import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
 import { startEarshot } from "../main";
 
@@ -12,6 +14,10 @@ Usage:
                                   (no file: the demo source on the embedded store)
   earshot check [--config FILE]   validate the configuration and print it (secrets hidden)
   earshot check --table           print the configuration reference (Markdown)
+  earshot sources                 list the source kinds with their options
+  earshot poll --source KIND --options JSON [--allow-private-networks]
+                                  one poll of a source configuration, printed as
+                                  normalised mentions (JSON lines)
   earshot help                    this text
 
 Environment: EARSHOT_ADMIN_USER, EARSHOT_ADMIN_PASSWORD, EARSHOT_SESSION_SECRET,
@@ -26,12 +32,40 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     process.stdout.write(HELP);
     return 0;
   }
-  let options: { config?: string; table?: boolean };
+  let options: { config?: string; table?: boolean; source?: string; options?: string; "allow-private-networks"?: boolean };
   try {
-    options = parseArgs({ args: rest, options: { config: { type: "string", short: "c" }, table: { type: "boolean" } } }).values;
+    options = parseArgs({
+      args: rest,
+      options: {
+        config: { type: "string", short: "c" },
+        table: { type: "boolean" },
+        source: { type: "string" },
+        options: { type: "string" },
+        "allow-private-networks": { type: "boolean" },
+      },
+    }).values;
   } catch (err) {
     process.stderr.write(`earshot: ${(err as Error).message}\n\n${HELP}`);
     return 2;
+  }
+  if (command === "sources") {
+    process.stdout.write(sourcesText());
+    return 0;
+  }
+  if (command === "poll") {
+    if (!options.source) {
+      process.stderr.write("earshot poll: --source KIND is required (see earshot sources)\n");
+      return 2;
+    }
+    return runPollCommand({
+      kind: options.source,
+      optionsJson: options.options ?? "{}",
+      allowPrivateNetworks: options["allow-private-networks"] ?? false,
+      // Secrets are environment variables; the CLI is an edge, where reading them is allowed.
+      secret: (name) => env[name],
+      out: (line) => process.stdout.write(`${line}\n`),
+      err: (line) => process.stderr.write(`${line}\n`),
+    });
   }
   if (command === "check" && options.table) {
     process.stdout.write(`${configTable()}\n`);

@@ -2,7 +2,7 @@ import type { MinuteCount } from "../mention";
 
 export const MINUTE_MS = 60_000;
 
-/** A minute that is closed for judging, with the evidence the incident needs. */
+/** A minute's counts with the evidence an incident needs (closed, or still running). */
 export interface ClosedMinute extends MinuteCount {
   /** Id of the first negative mention (by event time) in the minute, "" if none. */
   firstNegativeId: string;
@@ -47,7 +47,7 @@ export class MinuteBuckets {
   }
 
   /** Adds one mention; returns the minute's running count, or null when the mention is late. */
-  add(brand: string, eventTime: number, negative: boolean, mentionId: string, wallNow: number): MinuteCount | null {
+  add(brand: string, eventTime: number, negative: boolean, mentionId: string, wallNow: number): ClosedMinute | null {
     const minute = eventTime - (eventTime % MINUTE_MS);
     let clock = this.#brands.get(brand);
     if (clock === undefined) {
@@ -72,7 +72,7 @@ export class MinuteBuckets {
         open.firstNegativeId = mentionId;
       }
     }
-    return { brand, minute, total: open.total, negative: open.negative };
+    return { brand, minute, total: open.total, negative: open.negative, firstNegativeId: open.firstNegativeId };
   }
 
   /**

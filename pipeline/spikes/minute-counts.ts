@@ -1,10 +1,10 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from "rxjs";
-import type { MinuteCount, ScoredMention } from "../mention";
+import type { ScoredMention } from "../mention";
 import { MinuteBuckets, type ClosedMinute } from "./minute-buckets";
 
 export type MinuteSignal =
-  /** The running count of a minute that is still open (for the live timeline). */
-  | { type: "running"; count: MinuteCount }
+  /** The running count of a minute that is still open (for the live timeline and early alerts). */
+  | { type: "running"; count: ClosedMinute }
   /** A minute closed for judging. */
   | { type: "closed"; minute: ClosedMinute };
 

@@ -13,7 +13,8 @@ describe("earshot (bin)", () => {
   test("earshot --help lists the commands", () => {
     const r = earshot("--help");
     expect(r.status).toBe(0);
-    for (const command of ["earshot start", "earshot check", "earshot help"]) expect(r.stdout).toContain(command);
+    for (const command of ["earshot start", "earshot check", "earshot sources", "earshot poll", "earshot help"])
+      expect(r.stdout).toContain(command);
   });
 
   test("earshot start with an invalid configuration stops with one message listing every problem and its path", () => {

@@ -8,8 +8,8 @@ describe("MinuteBuckets", () => {
     const b = new MinuteBuckets(0);
     b.add("acme", T0 + 1_000, true, "a", T0);
     b.add("acme", T0 + 2_000, false, "b", T0);
-    expect(b.add("acme", T0 + 59_999, true, "c", T0)).toEqual({ brand: "acme", minute: T0, total: 3, negative: 2 });
-    expect(b.add("other", T0 + 5_000, true, "d", T0)).toEqual({ brand: "other", minute: T0, total: 1, negative: 1 });
+    expect(b.add("acme", T0 + 59_999, true, "c", T0)).toEqual({ brand: "acme", minute: T0, total: 3, negative: 2, firstNegativeId: "a" });
+    expect(b.add("other", T0 + 5_000, true, "d", T0)).toMatchObject({ brand: "other", minute: T0, total: 1, negative: 1 });
   });
 
   test("closeDue() closes minutes in order without gaps once event time passes them", () => {
