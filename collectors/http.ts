@@ -1,3 +1,5 @@
+import { HostLimits, type RateLimit } from "./host-limits";
+export type { RateLimit } from "./host-limits";
 import { isIP } from "node:net";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -54,7 +56,12 @@ const REDIRECT_STATUS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Dropped when a redirect leaves the origin, as browsers do. */
 const CROSS_ORIGIN_STRIPPED = ["authorization", "cookie", "proxy-authorization"];
 
+/** Requests in flight at once to one host when its source states no budget: polite by default. */
+export const DEFAULT_PER_HOST_CONCURRENCY = 4;
+
 export interface SafeHttpOptions {
+  /** Requests in flight at once per host (default 4). */
+  perHostConcurrency?: number;
   /** Default DEFAULT_USER_AGENT. */
   userAgent?: string;
   /** Per request, covering redirects and the body. Default 15 s. */
@@ -91,6 +98,8 @@ export interface RetryEvent {
 }
 
 export interface GetOptions {
+  /** The host's request budget (the first one given for a host is kept); see host-limits.ts. */
+  rate?: RateLimit;
   headers?: Record<string, string>;
   /** Sets the Accept header. */
   accept?: string;
@@ -133,6 +142,8 @@ export interface BodyResponse extends ResponseBase {
 export type HttpResponse = NotModifiedResponse | BodyResponse;
 
 export interface PostOptions {
+  /** The host's request budget, as for GET. */
+  rate?: RateLimit;
   body: string;
   headers?: Record<string, string>;
   signal?: AbortSignal;
@@ -207,6 +218,7 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
   const allowed = Array.isArray(options.allowPrivateNetworks) ? parseAllowance(options.allowPrivateNetworks) : [];
   const lookup = options.lookup;
 
+  const limits = new HostLimits(options.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY);
   const agent = new Agent({
     connect: guard ? { lookup: guardedLookup(lookup, allowed) } : lookup ? { lookup } : {},
   });
@@ -342,7 +354,8 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
       for (let tryNo = 1; ; tryNo++) {
         let error: HttpError;
         try {
-          return await attemptWithTimeout(url, init, maxBytes);
+          // Every try is a request: each one takes its turn in the host's budget.
+          return await limits.run(url.host, init.rate, () => attemptWithTimeout(url, init, maxBytes), init.signal);
         } catch (err) {
           error = isHttpError(err) ? err : toHttpError(err, url);
         }
@@ -380,10 +393,17 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
       const headers: Record<string, string> = { "user-agent": userAgent };
       for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
       try {
-        await checkTarget(url);
-        const res = await request(url, { dispatcher: agent, method: "POST", headers, body: init.body, signal });
-        const wire = await readCapped(res, url, POST_REPLY_MAX_BYTES).catch(() => Buffer.alloc(0));
-        return { status: res.statusCode, headers: flattenHeaders(res.headers), text: wire.toString("utf8") };
+        return await limits.run(
+          url.host,
+          init.rate,
+          async () => {
+            await checkTarget(url);
+            const res = await request(url, { dispatcher: agent, method: "POST", headers, body: init.body, signal });
+            const wire = await readCapped(res, url, POST_REPLY_MAX_BYTES).catch(() => Buffer.alloc(0));
+            return { status: res.statusCode, headers: flattenHeaders(res.headers), text: wire.toString("utf8") };
+          },
+          signal,
+        );
       } catch (err) {
         if (isHttpError(err)) throw err;
         if (timer.aborted) throw new HttpError("timeout", `no response from ${redact(url)} within ${timeoutMs} ms`, redact(url), true, { cause: err });
