@@ -1,30 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Subject } from "rxjs";
-import type { RawMention } from "../collectors/source";
-import { createSafeHttp } from "../collectors/http";
 import { createSourceHealth } from "../collectors/health";
 import { scheduleSources, startStreaming } from "../collectors/schedule";
 import { startDashboard } from "../dashboard/server/start-dashboard";
-import { deliverNotice } from "./alerts/deliver";
-import type { Notifier } from "./alerts/notifier";
-import { noticeText } from "./alerts/notice-text";
-import { webhookNotifier } from "./alerts/webhook";
+import { resolve } from "node:path";
 import type { Config, Secrets } from "./config/schema";
-import { buildFlow } from "./flow";
-import { IncidentDesk } from "./incidents/incident-desk";
-import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
+import { runPipeline } from "./run-pipeline";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
-import { compileBrands } from "./stages/match-brands";
-import { openStore } from "./store/open-store";
-import { Spill } from "./store/spill";
 
 /** The built dashboard (vite build writes it here). */
 const DASHBOARD_DIST = fileURLToPath(new URL("../dashboard/dist", import.meta.url));
-/** How often mentions kept on disk while the store was down are retried. */
-const SPILL_RETRY_MS = 30_000;
 
 export interface Running {
   /** Where the dashboard listens, e.g. http://127.0.0.1:8787 */
@@ -46,48 +32,8 @@ export async function startEarshot(
   { log, staticDir = DASHBOARD_DIST }: { log: RootLogger; staticDir?: string },
 ): Promise<Running> {
   const now = () => Date.now();
-  const store = await openStore(
-    config.store.kind === "embedded"
-      ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-      : { ...config.store, password: secrets.storePassword ?? undefined },
-  );
-  const spillDir = config.store.kind === "embedded" ? join(resolve(config.store.dataDir), "spill") : resolve("./spill");
-  const spill = new Spill(spillDir);
-  const http = createSafeHttp({
-    allowPrivateNetworks: config.http.allowPrivateNetworks,
-    timeoutMs: config.http.timeoutMs,
-    maxBytes: config.http.maxBytes,
-  });
-
-  const stored = await store.incidents({ limit: 200 });
-  const desk = new IncidentDesk(bookFromStored(stored), { keepFiringMinutes: config.spikes.keepFiringMinutes });
-  const notifiers: Notifier[] = [];
-  if (config.alerts.webhook && secrets.webhookSecret)
-    notifiers.push(webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http));
-  const notify = async (change: IncidentChange) => {
-    if (change.kind === "updated") return;
-    const text = noticeText(change.kind, change.incident, config.alerts.lang, config.alerts.timeZone);
-    const link = config.alerts.dashboardUrl
-      ? `${config.alerts.dashboardUrl.replace(/\/$/, "")}/#/incidents/${encodeURIComponent(change.incident.key)}`
-      : null;
-    const notice = { event: change.kind, incident: change.incident, text, lang: config.alerts.lang, link };
-    await Promise.all(notifiers.map((n) => deliverNotice(n, notice, store)));
-  };
-
-  const raw$ = new Subject<RawMention>();
-  const flow = buildFlow(raw$, {
-    store,
-    spill,
-    brands: compileBrands(config.brands),
-    desk,
-    notify,
-    settings: { maxTextChars: config.pipeline.maxTextChars, writer: config.pipeline.writer, spikes: config.spikes },
-    log: log.child({ component: "pipeline" }),
-  });
-  const pipeline = flow.start();
-  const pushAll = (mentions: readonly RawMention[]) => {
-    for (const m of mentions) raw$.next(m);
-  };
+  const pipeline = await runPipeline({ config, secrets }, log, now);
+  const { store, http, flow } = pipeline;
 
   const collectorLog = log.child({ component: "collector" });
   const health = createSourceHealth();
@@ -99,18 +45,16 @@ export async function startEarshot(
     secret: (name) => secrets.sourceCredentials[name],
     cursors: { load: (id) => store.cursor(id), save: (id, cursor) => store.saveCursor(id, cursor) },
     deliver: async (_id, mentions) => {
-      pushAll(mentions);
+      pipeline.push(mentions);
       await flow.settled();
     },
   });
-  const streaming = startStreaming(config.sources, pushAll, { log: collectorLog, now: () => new Date(), health });
-  const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
-  void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));
-
-  const acknowledge = async (key: string, by: string): Promise<Incident | null> => {
-    const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });
-    return changes[0]?.incident ?? (await store.incident(key));
-  };
+  const streaming = startStreaming(config.sources, (mentions) => pipeline.push(mentions), {
+    log: collectorLog,
+    now: () => new Date(),
+    health,
+  });
+  const acknowledge = pipeline.acknowledge;
 
   const users = [{ username: secrets.adminUser, password: secrets.adminPassword ?? randomBytes(12).toString("base64url") }];
   const dashboard = await startDashboard(
@@ -148,13 +92,8 @@ export async function startEarshot(
     async stop() {
       streaming.stop();
       await polling.stop();
-      clearInterval(spillTimer);
-      raw$.complete(); // the writer flushes its last batch on completion
-      await flow.settled();
-      pipeline.unsubscribe();
       await dashboard.close();
-      await http.close();
-      await store.close();
+      await pipeline.stop();
     },
   };
 }

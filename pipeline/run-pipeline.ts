@@ -1,0 +1,105 @@
+import { join, resolve } from "node:path";
+import { Subject } from "rxjs";
+import { createSafeHttp, type SafeHttp } from "../collectors/http";
+import type { RawMention } from "../collectors/source";
+import { deliverNotice } from "./alerts/deliver";
+import { noticeText } from "./alerts/notice-text";
+import type { Notifier } from "./alerts/notifier";
+import { webhookNotifier } from "./alerts/webhook";
+import type { Config, Secrets } from "./config/schema";
+import { buildFlow, type Flow } from "./flow";
+import { IncidentDesk } from "./incidents/incident-desk";
+import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
+import type { RootLogger } from "./log";
+import type { Incident } from "./mention";
+import { compileBrands } from "./stages/match-brands";
+import { openStore } from "./store/open-store";
+import { Spill } from "./store/spill";
+import type { Store } from "./store/store";
+
+/** How often mentions kept on disk while the store was down are retried. */
+const SPILL_RETRY_MS = 30_000;
+
+export interface RunningPipeline {
+  store: Store;
+  http: SafeHttp;
+  flow: Flow;
+  /** Hands raw mentions to the pipeline (synchronously through the stages). */
+  push(mentions: readonly RawMention[]): void;
+  acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Ends the input, writes what is in flight, closes the store and the HTTP client. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Store, pipeline and notifiers: everything but the collectors and the
+ * dashboard, so `earshot start` and `earshot import` run the very same path.
+ */
+export async function runPipeline(
+  { config, secrets }: { config: Config; secrets: Secrets },
+  log: RootLogger,
+  now: () => number = Date.now,
+): Promise<RunningPipeline> {
+  const store = await openStore(
+    config.store.kind === "embedded"
+      ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
+      : { ...config.store, password: secrets.storePassword ?? undefined },
+  );
+  const spillDir = config.store.kind === "embedded" ? join(resolve(config.store.dataDir), "spill") : resolve("./spill");
+  const spill = new Spill(spillDir);
+  const http = createSafeHttp({
+    allowPrivateNetworks: config.http.allowPrivateNetworks,
+    timeoutMs: config.http.timeoutMs,
+    maxBytes: config.http.maxBytes,
+  });
+
+  const stored = await store.incidents({ limit: 200 });
+  const desk = new IncidentDesk(bookFromStored(stored), { keepFiringMinutes: config.spikes.keepFiringMinutes });
+  const notifiers: Notifier[] = [];
+  if (config.alerts.webhook && secrets.webhookSecret)
+    notifiers.push(webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http));
+  const notify = async (change: IncidentChange) => {
+    if (change.kind === "updated") return;
+    const text = noticeText(change.kind, change.incident, config.alerts.lang, config.alerts.timeZone);
+    const link = config.alerts.dashboardUrl
+      ? `${config.alerts.dashboardUrl.replace(/\/$/, "")}/#/incidents/${encodeURIComponent(change.incident.key)}`
+      : null;
+    const notice = { event: change.kind, incident: change.incident, text, lang: config.alerts.lang, link };
+    await Promise.all(notifiers.map((n) => deliverNotice(n, notice, store)));
+  };
+
+  const raw$ = new Subject<RawMention>();
+  const flow = buildFlow(raw$, {
+    store,
+    spill,
+    brands: compileBrands(config.brands),
+    desk,
+    notify,
+    settings: { maxTextChars: config.pipeline.maxTextChars, writer: config.pipeline.writer, spikes: config.spikes },
+    log: log.child({ component: "pipeline" }),
+  });
+  const subscription = flow.start();
+  const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
+  void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));
+
+  return {
+    store,
+    http,
+    flow,
+    push(mentions) {
+      for (const m of mentions) raw$.next(m);
+    },
+    async acknowledge(key, by) {
+      const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });
+      return changes[0]?.incident ?? (await store.incident(key));
+    },
+    async stop() {
+      clearInterval(spillTimer);
+      raw$.complete(); // the writer flushes its last batch on completion
+      await flow.settled();
+      subscription.unsubscribe();
+      await http.close();
+      await store.close();
+    },
+  };
+}
