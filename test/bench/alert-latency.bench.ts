@@ -17,8 +17,10 @@ import { loadConfig } from "../../pipeline/config/load";
 import type { Config } from "../../pipeline/config/schema";
 import { buildFlow } from "../../pipeline/flow";
 import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
-import type { IncidentChange } from "../../pipeline/incidents/lifecycle";
+import type { IncidentChange, IncidentEvent } from "../../pipeline/incidents/lifecycle";
 import { createRootLogger } from "../../pipeline/log";
+import type { Incident } from "../../pipeline/mention";
+import type { SpikeJudgement } from "../../pipeline/spikes/detect-spike";
 import { compileBrands } from "../../pipeline/stages/match-brands";
 import { openStore } from "../../pipeline/store/open-store";
 import { Spill } from "../../pipeline/store/spill";
@@ -27,24 +29,36 @@ import { BenchMentions, MINUTE_MS } from "./bench-mentions";
 import { fixed, formatSections, median, ms, type Section } from "./figures";
 
 /**
- * Post-to-alert latency: from the first mention of a spiking minute entering
- * the pipeline to its signed incident notice arriving at a webhook receiver (a
- * real node:http server on 127.0.0.1), through the same parts pipeline/main.ts
+ * Post-to-alert latency: from the first post of a surge entering the pipeline
+ * to its signed incident notice arriving at a webhook receiver (a real
+ * node:http server on 127.0.0.1), through the same parts pipeline/main.ts
  * wires: buildFlow, embedded chDB, IncidentDesk, SafeHttp + webhookNotifier +
  * deliverNotice. startEarshot itself keeps its mention Subject private (its
  * collectors feed it), so the bench composes those parts the same way and
  * hands mentions in itself, which is what lets it time each one.
  *
- * EVENT TIME. A minute is judged only once it is over and the allowed
- * lateness (spikes.latenessMs, 60 s by default) has passed in event time:
- * that wait is designed, not overhead. Played in real time it makes each
- * trial last about two minutes, so by default the mentions are stamped in the
- * past and played at `speed` × real time (60: one event minute per second).
- * The minute then closes when the stream's event time has moved past it plus
- * the lateness, exactly as in production, only sooner in wall time. The bench
- * reports the designed wait in event time (what it is at real-time pace) and
- * the processing after it in wall time (which speed does not change).
- * `speed: 1` plays it in real time.
+ * WHERE THE TIME GOES. The running minute is judged as it grows (MinuteJudge's
+ * `running`), so an incident fires inside the next() of the post that takes
+ * its minute's negatives past the threshold: no wait for the minute to end,
+ * nor for the lateness (spikes.latenessMs), which only holds back judging
+ * the closed minute that joins the baseline. What remains is
+ *   - the TIPPING TIME, in event time: the surge has to pile up enough
+ *     negatives (the judged threshold, at least minNegatives) within one
+ *     minute. It is inherent, set by the surge's rate, not by the code. The
+ *     bench finds the tipping post as the one being handed in when the desk
+ *     says "firing", and checks it against the live bus's sentiment labels:
+ *     it should be the N-th negative of its minute, N = the incident's
+ *     peakNegative;
+ *   - the PROCESSING after the tipping post entered, in wall time.
+ * The surge here starts with its minute; one that starts late in a minute may
+ * tip only in the next, as the count starts afresh each minute.
+ *
+ * EVENT TIME. The baseline needs an hour of history and each trial a calm
+ * minute before the surge, so by default the mentions are stamped in the past
+ * and played at `speed` × real time (60: one event minute per second). The
+ * tipping time then shrinks `speed` times in wall time, and the processing
+ * does not; the printout gives the tipping time in event time (what it is at
+ * real-time pace) beside what it took here. `speed: 1` plays it in real time.
  */
 export interface AlertBenchOptions {
   dataDir: string;
@@ -61,6 +75,8 @@ const SLICE_MS = 10;
 const HISTORY_MINUTES = 68;
 /** Surge minutes: the first should already raise the incident. */
 const SURGE_MINUTES = 3;
+/** Posts a minute in the surge, as drawn; one in ten is still everyday talk. */
+const SURGE_POSTS = { min: 30, max: 40 } as const;
 /** Waited for a notice after the played minutes run out, before the trial counts as failed. */
 const NOTICE_TIMEOUT_MS = 15_000;
 
@@ -71,14 +87,23 @@ interface Received {
 }
 
 interface Trial {
-  /** Wall ms from the first mention of the spiking minute entering to the notice received. */
+  /** Wall ms from the surge's first post entering to the notice received. */
   totalMs: number;
-  /** Event ms the design makes that mention wait: to the minute's end, plus the lateness. */
-  designedWaitEventMs: number;
-  /** Wall ms that wait took here (designed wait / speed, to the player's slice). */
-  waitWallMs: number;
-  /** Wall ms from the mention that moved the watermark past the minute to the desk's "firing". */
-  closeMs: number;
+  /** Event ms from the surge's first post to the tipping post (the one handed in when the desk said "firing"). */
+  tippingEventMs: number;
+  /** Wall ms between those two entering here (tipping time / speed, to the player's slice). */
+  tippingWallMs: number;
+  /** The surge's rate: negatives a minute, its first minute's posts as the pipeline scored them (live bus). */
+  surgeRate: number;
+  /** The incident's peakNegative when it fired: the running minute's negatives at that moment. */
+  peakNegative: number;
+  /** Which negative of its minute the tipping post was, counted from the live bus's labels. */
+  tippingRank: number;
+  /** The judged threshold and baseline (negatives a minute) that the tipping post crossed. */
+  threshold: number;
+  baseline: number;
+  /** Wall ms from the tipping post entering to the desk's "firing": its stages, the running count, judge, desk. */
+  judgeMs: number;
   /** Wall ms from "firing" to the incident saved in chDB (the live bus hears of it then). */
   saveMs: number;
   /** Wall ms from saved to the receiver having the whole request body. */
@@ -113,7 +138,7 @@ export async function benchAlertLatency(options: AlertBenchOptions): Promise<Sec
     await store.close();
     await new Promise<void>((resolve) => receiver.server.close(() => resolve()));
   }
-  return report(results, { speed, latenessMs: config.spikes.latenessMs });
+  return report(results, { speed, minNegatives: config.spikes.minNegatives });
 }
 
 // ---------------------------------------------------------------------------
@@ -150,8 +175,27 @@ async function startReceiver(): Promise<Receiver> {
 interface Timed {
   raw: RawMention;
   publishedAt: number;
+  /** Written as a post about the outage (the surge), not everyday talk. */
+  outage: boolean;
   /** Wall time (performance.now) it was handed in; NaN until then. */
   enteredAt: number;
+  /** Scored negative by the pipeline (seen on the live bus); null until scored, or if it never was. */
+  negative: boolean | null;
+}
+
+/**
+ * The real incident desk, noting the judgement that opened the incident: the
+ * flow keeps its MinuteJudge to itself, and the threshold is not part of the
+ * incident, yet it is the number the surge had to reach.
+ */
+class WatchedDesk extends IncidentDesk {
+  opening: SpikeJudgement | null = null;
+
+  override apply(event: IncidentEvent): IncidentChange[] {
+    const changes = super.apply(event);
+    if (this.opening === null && event.type === "minute" && changes.some((c) => c.kind === "firing")) this.opening = event.judgement;
+    return changes;
+  }
 }
 
 async function runTrial(
@@ -165,10 +209,11 @@ async function runTrial(
     dataDir: string;
   },
 ): Promise<Trial> {
-  const latenessMs = config.spikes.latenessMs;
-  // Played minutes, event time: one calm minute, then the surge, then enough
-  // to carry the watermark past the surge's minutes.
-  const playedMs = (1 + SURGE_MINUTES + 1) * MINUTE_MS + latenessMs;
+  // Played minutes, event time: one calm minute, then the surge, then calm
+  // again. The player goes on to the end of the surge's first minute (its
+  // negatives give the surge's rate) or to the notice, whichever is later; the
+  // rest is there for a surge that takes longer to tip.
+  const playedMs = (1 + SURGE_MINUTES + 1) * MINUTE_MS;
   // The played part starts at e0 and must never be in the future when handed
   // in (normalize refuses posts from the future): at `speed`, event time gains
   // playedMs × (1 − 1/speed) on the wall clock, so start that much earlier.
@@ -186,10 +231,10 @@ async function runTrial(
   const played: Timed[] = [];
   for (let m = e0; m < e0 + playedMs; m += MINUTE_MS) {
     const inSurge = m >= surge && m < surge + SURGE_MINUTES * MINUTE_MS;
-    for (const offset of offsets(source, inSurge ? source.int(30, 40) : source.int(2, 6))) {
-      const phase = inSurge && source.next() >= 0.1 ? "outage" : "calm";
+    for (const offset of offsets(source, inSurge ? source.int(SURGE_POSTS.min, SURGE_POSTS.max) : source.int(2, 6))) {
+      const outage = inSurge && source.next() >= 0.1;
       const publishedAt = m + offset;
-      if (publishedAt < e0 + playedMs) played.push({ raw: source.mixed(phase, publishedAt), publishedAt, enteredAt: NaN });
+      played.push({ raw: source.mixed(outage ? "outage" : "calm", publishedAt), publishedAt, outage, enteredAt: NaN, negative: null });
     }
   }
 
@@ -208,7 +253,7 @@ async function runTrial(
     const notice = { event: change.kind, incident: change.incident, text, lang: config.alerts.lang, link: null };
     await Promise.all(notifiers.map((n) => deliverNotice(n, notice, store)));
   };
-  const desk = new IncidentDesk(new Map(), { keepFiringMinutes: config.spikes.keepFiringMinutes });
+  const desk = new WatchedDesk(new Map(), { keepFiringMinutes: config.spikes.keepFiringMinutes });
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
     store,
@@ -220,19 +265,25 @@ async function runTrial(
     log: createRootLogger("warn").child({ component: "bench" }),
   });
 
-  // The moments in between, seen from outside the stages: the desk's change
-  // (synchronous with the minute closing) and the live bus's incident event
-  // (sent once the incident is saved in chDB).
+  // The moments in between, seen from outside the stages. The stages run
+  // synchronously, so whatever happens inside raw$.next(item) belongs to the
+  // post in hand: its sentiment on the live bus and, if it tips the running
+  // minute, the desk's "firing". The live bus's incident event comes later,
+  // once the incident is saved in chDB.
+  let inHand: Timed | null = null;
+  let tipping: Timed | null = null;
   let firingAt = NaN;
   let savedAt = NaN;
-  let incidentStart = NaN;
+  let firing: Incident | null = null;
   desk.changes$.subscribe((c) => {
-    if (c.kind === "firing" && Number.isNaN(firingAt)) {
+    if (c.kind === "firing" && firing === null) {
       firingAt = performance.now();
-      incidentStart = c.incident.startedAt;
+      firing = c.incident;
+      tipping = inHand;
     }
   });
   flow.live$.subscribe((e) => {
+    if (e.type === "mention" && inHand !== null) inHand.negative = e.mention.sentiment.label === "negative";
     if (e.type === "incident" && e.incident.state === "firing" && Number.isNaN(savedAt)) savedAt = performance.now();
   });
   const graphDone = new Promise<void>((resolve) => flow.live$.subscribe({ complete: resolve, error: () => resolve() }));
@@ -248,10 +299,11 @@ async function runTrial(
   // Catch-up, as when a collector first fetches a brand's last hour: all at once.
   for (const raw of history) raw$.next(raw);
 
-  // Then the played minutes, each mention handed in when its moment comes.
+  // Then the played minutes, each mention handed in when its moment comes. The
+  // surge goes on while the incident is saved and sent, as it would.
   const w0 = performance.now();
   let next = 0;
-  while (next < played.length && notice === null) {
+  while (next < played.length && (notice === null || played[next]!.publishedAt < surge + MINUTE_MS)) {
     const due = w0 + (played[next]!.publishedAt - e0) / speed;
     const now = performance.now();
     if (due > now) {
@@ -260,8 +312,10 @@ async function runTrial(
     }
     while (next < played.length && w0 + (played[next]!.publishedAt - e0) / speed <= performance.now()) {
       const item = played[next++]!;
+      inHand = item;
       item.enteredAt = performance.now();
       raw$.next(item.raw);
+      inHand = null;
     }
     await sleep(SLICE_MS);
   }
@@ -277,24 +331,33 @@ async function runTrial(
   subscription.unsubscribe();
   receiver.onNotice = null;
   await http.close();
-  if (got === null || Number.isNaN(incidentStart)) throw new Error(`trial ${index}: no incident notice arrived`);
+  if (got === null || firing === null) throw new Error(`trial ${index}: no incident notice arrived`);
+  // Narrowed by hand: TypeScript cannot see the subscriber above assign them.
+  const fired = firing as Incident;
+  const tipped = tipping as Timed | null;
+  const opening = desk.opening;
+  // With running minutes judged, "firing" comes inside the next() of a post;
+  // from anywhere else (a minute closing on the 1 s tick) there would be no
+  // tipping post to time from, and this bench would be measuring the old path.
+  if (tipped === null || opening === null) throw new Error(`trial ${index}: the incident fired outside any post's hand-over`);
 
-  // Timed from the minute that raised the incident, whichever it was.
-  const first = played.find((p) => p.publishedAt >= incidentStart && p.publishedAt < incidentStart + MINUTE_MS)!;
-  const closes = incidentStart + MINUTE_MS + latenessMs;
-  const closer = played.find((p) => p.publishedAt >= closes && !Number.isNaN(p.enteredAt));
-  // The 1 s tick can close the minute from wall time alone (usual in real-time
-  // play, where the watermark also moves with the wall clock); then the wait
-  // ends at "firing" and closing counts as no time of its own.
-  const closedAt = closer !== undefined && closer.enteredAt <= firingAt ? closer.enteredAt : firingAt;
+  // Timed from the surge's first post (about the outage, not everyday talk)
+  // to the post that tipped the running minute.
+  const first = played.find((p) => p.outage)!;
+  const inMinute = played.filter((p) => p.publishedAt >= fired.startedAt && p.publishedAt <= tipped.publishedAt);
   return {
     totalMs: got.at - first.enteredAt,
-    designedWaitEventMs: closes - first.publishedAt,
-    waitWallMs: closedAt - first.enteredAt,
-    closeMs: firingAt - closedAt,
+    tippingEventMs: tipped.publishedAt - first.publishedAt,
+    tippingWallMs: tipped.enteredAt - first.enteredAt,
+    surgeRate: played.filter((p) => p.publishedAt >= surge && p.publishedAt < surge + MINUTE_MS && p.negative === true).length,
+    peakNegative: fired.peakNegative,
+    tippingRank: tipped.negative === true ? inMinute.filter((p) => p.negative === true).length : 0,
+    threshold: opening.threshold,
+    baseline: opening.baseline,
+    judgeMs: firingAt - tipped.enteredAt,
     saveMs: savedAt - firingAt,
     deliverMs: got.at - savedAt,
-    firstMinute: incidentStart === surge,
+    firstMinute: fired.startedAt === surge,
     signatureOk: got.signatureOk,
   };
 }
@@ -308,46 +371,55 @@ function offsets(source: BenchMentions, n: number): number[] {
 
 // ---------------------------------------------------------------------------
 
-function report(trials: readonly Trial[], { speed, latenessMs }: { speed: number; latenessMs: number }): Section[] {
+function report(trials: readonly Trial[], { speed, minNegatives }: { speed: number; minNegatives: number }): Section[] {
   const col = (pick: (t: Trial) => number) => trials.map(pick);
   const medMax = (values: number[]) => `${ms(median(values))} / ${ms(Math.max(...values))}`;
-  const processing = col((t) => t.totalMs - t.waitWallMs);
-  const designed = median(col((t) => t.designedWaitEventMs));
+  const processing = col((t) => t.totalMs - t.tippingWallMs);
+  const tipping = median(col((t) => t.tippingEventMs));
+  const rate = median(col((t) => t.surgeRate));
+  const needed = median(col((t) => t.peakNegative));
+  const rankAgrees = trials.filter((t) => t.tippingRank === t.peakNegative).length;
   const pace = speed === 1 ? "real time" : `${speed}× real time (publishedAt in the past)`;
   return [
     {
-      title: `Post-to-alert latency: first mention of the spiking minute in → signed webhook notice received on 127.0.0.1 (${trials.length} trial${trials.length === 1 ? "" : "s"}, event time played at ${pace})`,
+      title: `Post-to-alert latency: first post of the surge in → signed webhook notice received on 127.0.0.1 (${trials.length} trial${trials.length === 1 ? "" : "s"}, event time played at ${pace})`,
       figures: [
         {
           label: `(a) measured here, median / max`,
           value: medMax(col((t) => t.totalMs)),
-          note: speed === 1 ? "wall time" : `wall time; the designed wait below is compressed ${speed}× in it`,
+          note: speed === 1 ? "wall time" : `wall time; the tipping time below is compressed ${speed}× in it`,
         },
         {
-          label: "(b) designed wait, event time (median)",
-          value: ms(designed),
-          note: `rest of the minute + lateness ${fixed(latenessMs / 1000, 0)} s: ${fixed(latenessMs / 1000, 0)}–${fixed((latenessMs + MINUTE_MS) / 1000, 0)} s by where the first post falls; wall time in real-time play`,
+          label: "(b) tipping time, event time, median / max",
+          value: medMax(col((t) => t.tippingEventMs)),
+          note: "surge's first post → the post that took its running minute past the threshold; inherent: the negatives must pile up",
         },
         {
-          label: "    that wait as played here, median",
-          value: ms(median(col((t) => t.waitWallMs))),
+          label: "    negatives needed (peakNegative at firing), median",
+          value: fixed(needed, 0),
           note:
-            speed === 1
-              ? "plus up to 1 s: in real time the watermark's 1 s tick usually closes the minute"
-              : `≈ designed / ${speed}, to the ${SLICE_MS} ms step of the player`,
+            `judged threshold ${fixed(median(col((t) => t.threshold)), 1)} over a baseline of ${fixed(median(col((t) => t.baseline)), 1)} a minute ` +
+            `(never below minNegatives ${minNegatives}); tipping post = that negative of its minute on the live bus: ${rankAgrees}/${trials.length}`,
         },
         {
-          label: "(b) processing after the minute closes, median / max",
+          label: "    tipping time as played here, median",
+          value: ms(median(col((t) => t.tippingWallMs))),
+          note: speed === 1 ? "real time: the same as the event time" : `≈ tipping time / ${speed}, to the ${SLICE_MS} ms step of the player`,
+        },
+        {
+          label: "(b) processing after the tipping post entered, median / max",
           value: medMax(processing),
           note: "wall time, whatever the pace",
         },
-        { label: "    close minute + judge + incident desk", value: medMax(col((t) => t.closeMs)), note: "synchronous, in the next() or tick that closes the minute" },
+        { label: "    stages + running count + judge + incident desk", value: medMax(col((t) => t.judgeMs)), note: "synchronous, inside the tipping post's own next()" },
         { label: "    save incident in chDB", value: medMax(col((t) => t.saveMs)), note: "incidents are saved before anyone is told" },
         { label: "    notice text + signed POST + body received", value: medMax(col((t) => t.deliverMs)), note: "fresh connection each time" },
         {
-          label: "at real-time pace: post → alert ≈ (b) wait + processing",
-          value: `${ms(designed)} + ${ms(median(processing))}`,
-          note: "the wait dominates: the lateness setting plus the rest of the minute",
+          label: "at real-time pace: post → alert ≈ tipping time + processing",
+          value: `${ms(tipping)} + ${ms(median(processing))}`,
+          note:
+            `the surge: ${fixed(rate, 0)} negatives a minute as scored (${SURGE_POSTS.min}–${SURGE_POSTS.max} posts, 9 in 10 about the outage); ` +
+            `${fixed(needed, 0)} ÷ ${fixed(rate, 0)} a minute ≈ ${ms((needed / rate) * MINUTE_MS)}, the mean from the surge's start; half the rate, twice the time`,
         },
         {
           label: "spike raised by the surge's first minute",
