@@ -38,6 +38,9 @@ export interface SourceHealth {
   snapshot(): SourceHealthSnapshot[];
 }
 
+/** How a source that stays off (e.g. missing credentials) starts its lastError; the dashboard reads it. */
+export const SOURCE_OFF_PREFIX = "off:";
+
 /** Longer messages are cut: a server may put a whole HTML page into an error. */
 const MAX_ERROR_CHARS = 500;
 

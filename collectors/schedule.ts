@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import { createSourceHealth, type SourceHealth } from "./health";
+import { createSourceHealth, SOURCE_OFF_PREFIX, type SourceHealth } from "./health";
 import type { SafeHttp } from "./http";
 import {
   DEFAULT_JITTER_MS,
@@ -91,7 +91,7 @@ export function scheduleSources(entries: readonly ConfiguredSource[], deps: Sche
     if (source.missing.length === 0) return true;
     // A source without its credentials stays off and says exactly what to set; the rest keep running.
     health.register(source.id, source.kind, "polling");
-    health.failed(source.id, new Error(`off: set ${source.missing.join(", ")}`), { durationMs: null });
+    health.failed(source.id, new Error(`${SOURCE_OFF_PREFIX} set ${source.missing.join(", ")}`), { durationMs: null });
     deps.log.error({ source: source.id, kind: source.kind, missing: source.missing }, `source off: set ${source.missing.join(", ")}`);
     return false;
   });

@@ -50,6 +50,38 @@ export interface MinutePoint {
   negative: number;
 }
 
+/**
+ * A source's health, as the dashboard shows it. `state` is derived on the
+ * server: "off" (stays off until configured, e.g. credentials missing),
+ * "failing" (the last poll failed), "waiting" (no poll or streamed batch yet),
+ * else "ok". `lastError` comes from outside (a remote server's answer):
+ * render it as text, never as HTML.
+ */
+export type SourceState = "ok" | "failing" | "off" | "waiting";
+
+export interface SourceHealthView {
+  id: string;
+  kind: string;
+  mode: "polling" | "streaming";
+  state: SourceState;
+  /** Epoch ms of the last successful poll (or streamed batch). */
+  lastSuccessAt: number | null;
+  /** Epoch ms. */
+  lastFailureAt: number | null;
+  /** Failures since the last success. */
+  consecutiveFailures: number;
+  /** Kept after a later success, for context. */
+  lastError: string | null;
+  /** Mentions in the last successful poll (or streamed batch). */
+  itemsLastPoll: number | null;
+  lastPollMs: number | null;
+  /** Totals since the server started. */
+  polls: number;
+  failures: number;
+  /** Ticks skipped because the previous poll was still running. */
+  skipped: number;
+}
+
 /** Server → browser, over the WebSocket at /live. */
 export type ServerMessage =
   /** First frame after connecting (and after every reconnect): the state to draw. */
@@ -84,6 +116,8 @@ export const API = {
   incidents: "/api/incidents",
   /** POST → IncidentView (acknowledged). */
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
+  /** GET → SourceHealthView[], one per running or switched-off source. */
+  sources: "/api/sources",
 } as const;
 
 export interface LoginRequest {

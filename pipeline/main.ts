@@ -66,6 +66,7 @@ export async function startEarshot(
       sessionSecret: secrets.sessionSecret ?? randomBytes(32).toString("hex"),
       staticDir,
       secureCookies: config.dashboard.secureCookies,
+      sourceHealth: health.snapshot,
       log: log.child({ component: "dashboard" }),
       now,
     },

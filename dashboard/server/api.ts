@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { API, type IncidentView, type MentionView, type MinutePoint } from "../protocol";
+import type { SourceHealthSnapshot } from "../../collectors/health";
+import { API, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { Store } from "../../pipeline/store/store";
 import type { Session } from "./auth";
 import { HttpError, sendJson } from "./http";
-import { toIncidentView, toMentionView, toMinutePoint } from "./views";
+import { toIncidentView, toMentionView, toMinutePoint, toSourceHealthView } from "./views";
 
 /**
  * The read API and the acknowledge action, for a signed-in user (the caller
@@ -15,6 +16,8 @@ import { toIncidentView, toMentionView, toMinutePoint } from "./views";
 export interface ApiDeps {
   store: Store;
   acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Every source's health as the collectors keep it in memory. */
+  sourceHealth(): readonly SourceHealthSnapshot[];
   now(): number;
 }
 
@@ -59,6 +62,12 @@ export function createApi(deps: ApiDeps): ApiHandler {
         const limit = limitParam(url.searchParams);
         const incidents = await deps.store.incidents(brand === undefined ? { limit } : { brand, limit });
         const body: IncidentView[] = incidents.map(toIncidentView);
+        sendJson(res, 200, body);
+        return true;
+      }
+      case API.sources: {
+        allow(req, "GET");
+        const body: SourceHealthView[] = deps.sourceHealth().map(toSourceHealthView);
         sendJson(res, 200, body);
         return true;
       }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Observable, SchedulerLike } from "rxjs";
+import type { SourceHealthSnapshot } from "../../collectors/health";
 import type { Logger } from "../../collectors/source";
 import { API, CSRF_HEADER } from "../protocol";
 import type { Incident, LiveEvent } from "../../pipeline/mention";
@@ -19,6 +20,11 @@ export interface DashboardDeps {
   events$: Observable<LiveEvent>;
   /** Acknowledges an incident for `by`; null when there is no such incident. */
   acknowledge(key: string, by: string): Promise<Incident | null>;
+  /**
+   * Every source's health (SourceHealth.snapshot from collectors/health.ts),
+   * read on each GET /api/sources. Without it the dashboard lists no sources.
+   */
+  sourceHealth?: () => readonly SourceHealthSnapshot[];
   /** Who may sign in (from the environment). Hashed at start; the plain text is not kept. */
   users: readonly Credentials[];
   /** Signs session cookies; at least 32 characters. */
@@ -64,7 +70,12 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
     loginLimit: options.loginLimit ?? { maxFailures: 10, windowMs: 5 * 60 * 1000 },
   });
-  const api = createApi({ store: deps.store, acknowledge: deps.acknowledge, now: deps.now });
+  const api = createApi({
+    store: deps.store,
+    acknowledge: deps.acknowledge,
+    sourceHealth: deps.sourceHealth ?? (() => []),
+    now: deps.now,
+  });
   const serveStatic = createStaticHandler(deps.staticDir);
   const hub = new LiveHub(
     { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },

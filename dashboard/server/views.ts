@@ -1,4 +1,5 @@
-import type { IncidentView, MentionView, MinutePoint } from "../protocol";
+import { SOURCE_OFF_PREFIX, type SourceHealthSnapshot } from "../../collectors/health";
+import type { IncidentView, MentionView, MinutePoint, SourceHealthView, SourceState } from "../protocol";
 import type { Incident, MinuteCount, ScoredMention } from "../../pipeline/mention";
 
 /**
@@ -51,4 +52,41 @@ export function toIncidentView(i: Incident): IncidentView {
 
 export function toMinutePoint(c: MinuteCount): MinutePoint {
   return { brand: c.brand, minute: c.minute, total: c.total, negative: c.negative };
+}
+
+/**
+ * How a source is doing, in one word. Off wins over failing because an off
+ * source also counts as failed, and the fix differs: configure it rather than
+ * wait for the remote side.
+ */
+export function sourceState(s: SourceHealthSnapshot): SourceState {
+  if (s.lastError !== null && s.lastError.startsWith(SOURCE_OFF_PREFIX)) return "off";
+  if (s.consecutiveFailures > 0) return "failing";
+  if (s.polls === 0) return "waiting";
+  return "ok";
+}
+
+export function toSourceHealthView(s: SourceHealthSnapshot): SourceHealthView {
+  return {
+    id: s.id,
+    kind: s.kind,
+    mode: s.mode,
+    state: sourceState(s),
+    lastSuccessAt: epochOf(s.lastSuccessAt),
+    lastFailureAt: epochOf(s.lastFailureAt),
+    consecutiveFailures: s.consecutiveFailures,
+    lastError: s.lastError,
+    itemsLastPoll: s.itemsLastPoll,
+    lastPollMs: s.lastPollMs,
+    polls: s.polls,
+    failures: s.failures,
+    skipped: s.skipped,
+  };
+}
+
+/** Health keeps ISO strings; the protocol speaks epoch ms like every other time it carries. */
+function epochOf(iso: string | null): number | null {
+  if (iso === null) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
 }

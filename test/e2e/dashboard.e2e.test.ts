@@ -166,6 +166,11 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     expect(fired.body.text).toContain("Lumio");
   }, 120_000);
 
+  test("source health shows the demo source delivering", async () => {
+    const demo = page.locator('[data-testid=source][data-id="demo-1"]');
+    await expect.poll(() => demo.getAttribute("data-state"), { timeout: 30_000 }).toBe("ok");
+  }, 40_000);
+
   test("the timeline shows volume and negative counts for the brand", async () => {
     const chart = page.getByTestId("timeline");
     await chart.waitFor();

@@ -3,8 +3,15 @@
  * failure is a RequestError: `status` is the HTTP status, or null when the
  * server could not be reached at all.
  */
-import { API, CSRF_HEADER, type IncidentView, type LoginRequest, type Me } from "../../protocol";
-import { isIncidentView } from "./server-message";
+import {
+  API,
+  CSRF_HEADER,
+  type IncidentView,
+  type LoginRequest,
+  type Me,
+  type SourceHealthView,
+} from "../../protocol";
+import { isIncidentView, isSourceHealthView } from "./server-message";
 
 export class RequestError extends Error {
   override readonly name = "RequestError";
@@ -99,4 +106,11 @@ export async function acknowledgeIncident(key: string): Promise<IncidentView> {
   const body = await json(await send("POST", path), path);
   if (!isIncidentView(body)) throw new RequestError(200, null, `${path}: the answer is not an incident`);
   return body;
+}
+
+/** Every source's health, as the server sees it now. Entries that fail the checks are left out. */
+export async function fetchSourceHealth(): Promise<SourceHealthView[]> {
+  const body = await json(await send("GET", API.sources), API.sources);
+  if (!Array.isArray(body)) throw new RequestError(200, null, `${API.sources}: the answer is not a list`);
+  return body.filter(isSourceHealthView);
 }

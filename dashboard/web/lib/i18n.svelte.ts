@@ -12,6 +12,7 @@ import {
   type MessageKey,
   type MessageParams,
 } from "./messages";
+import { elapsed } from "./relative-time";
 
 const STORAGE_KEY = "earshot.locale";
 
@@ -34,6 +35,8 @@ function formattersFor(locale: string) {
       signDisplay: "exceptZero",
     }),
     languages: new Intl.DisplayNames([locale], { type: "language", fallback: "none" }),
+    // numeric "always": "1 day ago", not "yesterday" (24–47 hours back need not be yesterday's date).
+    relative: new Intl.RelativeTimeFormat(locale, { numeric: "always", style: "long" }),
   };
 }
 
@@ -102,6 +105,12 @@ export class I18n {
   when = (epochMs: number, now: number = Date.now()): string => {
     const sameDay = new Date(epochMs).toDateString() === new Date(now).toDateString();
     return (sameDay ? this.#formats.time : this.#formats.dayTime).format(epochMs);
+  };
+
+  /** "just now", "5 minutes ago", "3 days ago": how long before `now` a moment was. */
+  ago = (epochMs: number, now: number = Date.now()): string => {
+    const e = elapsed(epochMs, now);
+    return e === null ? this.t("time.justNow") : this.#formats.relative.format(-e.value, e.unit);
   };
 
   /** Hours and minutes only, for axis labels. */

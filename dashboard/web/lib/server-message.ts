@@ -3,7 +3,7 @@
  * on ids, keys and numbers being there, without re-validating every field.
  * Frames of an unknown type, and items that fail the checks, are dropped.
  */
-import type { IncidentView, MentionView, MinutePoint, ServerMessage } from "../../protocol";
+import type { IncidentView, MentionView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +41,21 @@ export function isMinutePoint(v: unknown): v is MinutePoint {
     isFiniteNumber(v.minute) &&
     isFiniteNumber(v.total) &&
     isFiniteNumber(v.negative)
+  );
+}
+
+const isTimeOrNull = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
+
+export function isSourceHealthView(v: unknown): v is SourceHealthView {
+  return (
+    isRecord(v) &&
+    typeof v.id === "string" &&
+    typeof v.kind === "string" &&
+    (v.state === "ok" || v.state === "failing" || v.state === "off" || v.state === "waiting") &&
+    isTimeOrNull(v.lastSuccessAt) &&
+    isFiniteNumber(v.consecutiveFailures) &&
+    (v.lastError === null || typeof v.lastError === "string") &&
+    (v.itemsLastPoll === null || isFiniteNumber(v.itemsLastPoll))
   );
 }
 

@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { API, type ApiError, type IncidentView, type MentionView, type MinutePoint } from "../../../dashboard/protocol";
+import { createSourceHealth } from "../../../collectors/health";
+import {
+  API,
+  type ApiError,
+  type IncidentView,
+  type MentionView,
+  type MinutePoint,
+  type SourceHealthView,
+} from "../../../dashboard/protocol";
 import { CONTENT_SECURITY_POLICY } from "../../../dashboard/server/http";
 import { toIncidentView, toMentionView } from "../../../dashboard/server/views";
 import {
@@ -19,9 +27,12 @@ let d: TestDashboard;
 let cookie: string;
 let now: number;
 const get = (path: string) => send(d.url, path, { headers: { cookie } });
+/** The collectors' real health record, read by the dashboard on each request. */
+let healthClock = 0;
+const health = createSourceHealth(() => new Date(healthClock));
 
 beforeAll(async () => {
-  d = await startTestDashboard();
+  d = await startTestDashboard({ sourceHealth: health.snapshot });
   now = d.clock.now;
   await d.store.insertMentions([
     makeMention({ id: "demo:old", brand: "Lumio", publishedAt: now - 7 * 60 * MINUTE }),
@@ -39,7 +50,7 @@ afterAll(async () => {
 });
 
 describe("API", () => {
-  test.each([API.me, API.mentions, `${API.timeline}?brand=Lumio`, API.incidents, "/api/nothing-here"])(
+  test.each([API.me, API.mentions, `${API.timeline}?brand=Lumio`, API.incidents, API.sources, "/api/nothing-here"])(
     "GET %s answers 401 without a session",
     async (path) => {
       const reply = await send(d.url, path);
@@ -176,6 +187,100 @@ describe("API", () => {
     expect(reply.headers.allow).toBe("POST");
   });
 
+  test("GET /api/sources returns each source's health with its state, as health holds it now", async () => {
+    healthClock = now - 90_000;
+    health.register("rss-pl", "rss", "polling");
+    health.succeeded("rss-pl", { items: 7, durationMs: 1234.4 });
+    // What collectors/schedule.ts records for a source whose credentials are missing.
+    health.register("reddit", "reddit", "polling");
+    health.failed("reddit", new Error("off: set EARSHOT_REDDIT_CLIENT_ID, EARSHOT_REDDIT_CLIENT_SECRET"), { durationMs: null });
+    health.register("hn", "hackernews", "polling");
+    health.succeeded("hn", { items: 3, durationMs: 200 });
+    healthClock = now - 30_000;
+    health.failed("hn", new Error(XSS), { durationMs: 15_000 });
+    health.failed("hn", new Error(XSS), { durationMs: 15_000 });
+    health.register("demo", "demo", "streaming");
+
+    const reply = await get(API.sources);
+    expect(reply.status).toBe(200);
+    expect(reply.headers["content-type"]).toBe("application/json; charset=utf-8");
+    expect(reply.headers["cache-control"]).toBe("no-store");
+    expect(reply.json()).toEqual([
+      {
+        id: "rss-pl",
+        kind: "rss",
+        mode: "polling",
+        state: "ok",
+        lastSuccessAt: now - 90_000,
+        lastFailureAt: null,
+        consecutiveFailures: 0,
+        lastError: null,
+        itemsLastPoll: 7,
+        lastPollMs: 1234,
+        polls: 1,
+        failures: 0,
+        skipped: 0,
+      },
+      {
+        id: "reddit",
+        kind: "reddit",
+        mode: "polling",
+        state: "off",
+        lastSuccessAt: null,
+        lastFailureAt: now - 90_000,
+        consecutiveFailures: 1,
+        lastError: "off: set EARSHOT_REDDIT_CLIENT_ID, EARSHOT_REDDIT_CLIENT_SECRET",
+        itemsLastPoll: null,
+        lastPollMs: null,
+        polls: 1,
+        failures: 1,
+        skipped: 0,
+      },
+      {
+        id: "hn",
+        kind: "hackernews",
+        mode: "polling",
+        state: "failing",
+        lastSuccessAt: now - 90_000,
+        lastFailureAt: now - 30_000,
+        consecutiveFailures: 2,
+        lastError: XSS,
+        itemsLastPoll: 3,
+        lastPollMs: 15_000,
+        polls: 3,
+        failures: 2,
+        skipped: 0,
+      },
+      {
+        id: "demo",
+        kind: "demo",
+        mode: "streaming",
+        state: "waiting",
+        lastSuccessAt: null,
+        lastFailureAt: null,
+        consecutiveFailures: 0,
+        lastError: null,
+        itemsLastPoll: null,
+        lastPollMs: null,
+        polls: 0,
+        failures: 0,
+        skipped: 0,
+      },
+    ] satisfies SourceHealthView[]);
+
+    // Read per request, not cached: a recovery shows on the next poll of the panel.
+    healthClock = now;
+    health.succeeded("hn", { items: 0, durationMs: 50 });
+    const after = (await get(API.sources)).json() as SourceHealthView[];
+    expect(after.find((s) => s.id === "hn")).toMatchObject({ state: "ok", consecutiveFailures: 0, lastSuccessAt: now, lastError: XSS });
+  });
+
+  test("POST /api/sources answers 405", async () => {
+    const reply = await send(d.url, API.sources, { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(405);
+    expect(reply.headers.allow).toBe("GET, HEAD");
+  });
+
   test("an unknown API path answers 404 when signed in", async () => {
     const reply = await get("/api/nothing-here");
     expect(reply.status).toBe(404);
@@ -207,5 +312,23 @@ describe("API", () => {
     const reply = await send(d.url, API.mentions);
     expect(reply.headers["content-security-policy"]).toBe(CONTENT_SECURITY_POLICY);
     expect(reply.headers["referrer-policy"]).toBe("no-referrer");
+  });
+});
+
+describe("API without source health", () => {
+  let bare: TestDashboard;
+  let bareCookie: string;
+  beforeAll(async () => {
+    bare = await startTestDashboard();
+    bareCookie = await login(bare.url);
+  });
+  afterAll(async () => {
+    await bare.close();
+  });
+
+  test("GET /api/sources returns an empty list when the dashboard was given no source health", async () => {
+    const reply = await send(bare.url, API.sources, { headers: { cookie: bareCookie } });
+    expect(reply.status).toBe(200);
+    expect(reply.json()).toEqual([]);
   });
 });

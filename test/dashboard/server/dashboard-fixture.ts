@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Subject, VirtualTimeScheduler } from "rxjs";
 import { WebSocket, type RawData } from "ws";
+import type { SourceHealthSnapshot } from "../../../collectors/health";
 import type { Logger } from "../../../collectors/source";
 import { CSRF_HEADER, LIVE_PATH, type ServerMessage } from "../../../dashboard/protocol";
 import { startDashboard, type DashboardOptions, type RunningDashboard } from "../../../dashboard/server/start-dashboard";
@@ -126,7 +127,11 @@ async function openTestStore(): Promise<{ store: Store; dispose(): Promise<void>
 
 /** A real dashboard on 127.0.0.1:0 over a temporary built-app folder. */
 export async function startTestDashboard(
-  { secureCookies = false, ...options }: Partial<DashboardOptions> & { secureCookies?: boolean } = {},
+  {
+    secureCookies = false,
+    sourceHealth,
+    ...options
+  }: Partial<DashboardOptions> & { secureCookies?: boolean; sourceHealth?: () => readonly SourceHealthSnapshot[] } = {},
 ): Promise<TestDashboard> {
   const root = await mkdtemp(join(tmpdir(), "earshot-dashboard-"));
   const distDir = join(root, "dist");
@@ -158,6 +163,7 @@ export async function startTestDashboard(
         store,
         events$: events,
         acknowledge,
+        sourceHealth,
         users: [USER, OTHER_USER],
         sessionSecret: SESSION_SECRET,
         staticDir: distDir,

@@ -1,5 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { toIncidentView, toMentionView, toMinutePoint } from "../../../dashboard/server/views";
+import type { SourceHealthSnapshot } from "../../../collectors/health";
+import {
+  sourceState,
+  toIncidentView,
+  toMentionView,
+  toMinutePoint,
+  toSourceHealthView,
+} from "../../../dashboard/server/views";
 import { makeIncident, makeMention } from "./dashboard-fixture";
 
 describe("views", () => {
@@ -74,4 +81,73 @@ describe("views", () => {
       negative: 4,
     });
   });
+
+  test.each<[ReturnType<typeof sourceState>, string, Partial<SourceHealthSnapshot>]>([
+    ["waiting", "no poll has run yet", {}],
+    ["waiting", "the first poll is still running and ticks were skipped", { skipped: 2 }],
+    ["ok", "the last poll succeeded", { polls: 4, lastSuccessAt: "2025-01-01T00:00:00.000Z", itemsLastPoll: 2 }],
+    ["ok", "a success came after earlier failures", { polls: 5, failures: 2, lastError: "HTTP 503", lastSuccessAt: "2025-01-01T00:00:00.000Z" }],
+    ["failing", "the last poll failed", { polls: 3, failures: 1, consecutiveFailures: 1, lastError: "HTTP 503" }],
+    ["failing", "a streaming source failed before any batch", { mode: "streaming", polls: 1, failures: 1, consecutiveFailures: 1, lastError: "socket closed" }],
+    ["off", "its credentials are missing", { polls: 1, failures: 1, consecutiveFailures: 1, lastError: "off: set EARSHOT_REDDIT_CLIENT_ID" }],
+    ["failing", "\"off:\" appears later in the message", { polls: 1, failures: 1, consecutiveFailures: 1, lastError: "HTTP 500: turned off: retry" }],
+  ])("sourceState() says %s when %s", (expected, _when, fields) => {
+    expect(sourceState(snapshot(fields))).toBe(expected);
+  });
+
+  test("toSourceHealthView() carries every field, times as epoch ms, with the state", () => {
+    const s = snapshot({
+      id: "rss-pl",
+      kind: "rss",
+      lastSuccessAt: "2025-03-01T12:00:00.000Z",
+      lastFailureAt: "2025-03-01T12:05:00.250Z",
+      consecutiveFailures: 2,
+      lastError: "<script>alert(1)</script>",
+      itemsLastPoll: 12,
+      lastPollMs: 830,
+      polls: 9,
+      failures: 3,
+      skipped: 1,
+    });
+    expect(toSourceHealthView(s)).toEqual({
+      id: "rss-pl",
+      kind: "rss",
+      mode: "polling",
+      state: "failing",
+      lastSuccessAt: Date.UTC(2025, 2, 1, 12, 0, 0),
+      lastFailureAt: Date.UTC(2025, 2, 1, 12, 5, 0, 250),
+      consecutiveFailures: 2,
+      lastError: "<script>alert(1)</script>",
+      itemsLastPoll: 12,
+      lastPollMs: 830,
+      polls: 9,
+      failures: 3,
+      skipped: 1,
+    });
+  });
+
+  test("toSourceHealthView() keeps null times null and reads a time it cannot parse as null", () => {
+    const view = toSourceHealthView(snapshot({ lastFailureAt: "not a time" }));
+    expect(view.lastSuccessAt).toBeNull();
+    expect(view.lastFailureAt).toBeNull();
+  });
 });
+
+/** A snapshot as collectors/health.ts's blank entry, with `fields` laid over it. */
+function snapshot(fields: Partial<SourceHealthSnapshot>): SourceHealthSnapshot {
+  return {
+    id: "src",
+    kind: "rss",
+    mode: "polling",
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    consecutiveFailures: 0,
+    lastError: null,
+    itemsLastPoll: null,
+    lastPollMs: null,
+    polls: 0,
+    failures: 0,
+    skipped: 0,
+    ...fields,
+  };
+}

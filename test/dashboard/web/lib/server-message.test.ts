@@ -1,0 +1,43 @@
+import { describe, expect, test } from "vitest";
+import type { SourceHealthView } from "../../../../dashboard/protocol";
+import { isSourceHealthView } from "../../../../dashboard/web/lib/server-message";
+
+const VIEW: SourceHealthView = {
+  id: "rss-pl",
+  kind: "rss",
+  mode: "polling",
+  state: "failing",
+  lastSuccessAt: 1_740_830_400_000,
+  lastFailureAt: 1_740_830_700_000,
+  consecutiveFailures: 2,
+  lastError: "HTTP 503 from example.pl",
+  itemsLastPoll: 12,
+  lastPollMs: 830,
+  polls: 9,
+  failures: 3,
+  skipped: 0,
+};
+
+describe("isSourceHealthView()", () => {
+  test("isSourceHealthView() accepts a view as the server sends it", () => {
+    expect(isSourceHealthView(JSON.parse(JSON.stringify(VIEW)))).toBe(true);
+  });
+
+  test("isSourceHealthView() accepts a source that has never polled", () => {
+    expect(
+      isSourceHealthView({ ...VIEW, state: "waiting", lastSuccessAt: null, lastError: null, itemsLastPoll: null }),
+    ).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ["null", null],
+    ["a list", [VIEW]],
+    ["an unknown state", { ...VIEW, state: "down" }],
+    ["no id", { ...VIEW, id: undefined }],
+    ["a time as a string", { ...VIEW, lastSuccessAt: "2025-03-01T12:00:00Z" }],
+    ["a failure count that is not a number", { ...VIEW, consecutiveFailures: "2" }],
+    ["an error that is not text", { ...VIEW, lastError: { message: "x" } }],
+  ])("isSourceHealthView() refuses %s", (_what, value) => {
+    expect(isSourceHealthView(value)).toBe(false);
+  });
+});
