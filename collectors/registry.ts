@@ -1,14 +1,18 @@
 import cron from "node-cron";
 import { z } from "zod";
 import { demo } from "./demo/demo";
+import { hackernews } from "./hackernews/hackernews";
+import { reddit } from "./reddit/reddit";
 import { rss } from "./rss/rss";
+import { telegram } from "./telegram/telegram";
+import { vk } from "./vk/vk";
 import type { Source, StreamingSource } from "./source";
 
 /**
  * Every source on one screen. A new source is one folder and one line here;
  * the configuration schema below is built from these two maps.
  */
-export const pollingSources = { rss } as const;
+export const pollingSources = { rss, hackernews, reddit, vk, telegram } as const;
 export const streamingSources = { demo } as const;
 
 export type PollingKind = keyof typeof pollingSources;

@@ -300,7 +300,8 @@ function bindPolling(entries: readonly ConfiguredSource[], secret: (envName: str
     const id = ids[index] ?? entry.kind;
     if (seen.has(id)) throw new Error(`two sources share the id "${id}"; give each an explicit id`);
     seen.add(id);
-    const poll = bindPoll(pollingSources[entry.kind], optionsOf(entry));
+    const source: Source<unknown> = pollingSources[entry.kind];
+    const poll = bindPoll(source, optionsOf(entry));
     const schedule = entry.schedule ?? DEFAULT_SCHEDULE;
     if (!cron.validate(schedule)) throw new Error(`sources[${index}] (${id}): "${schedule}" is not a cron expression`);
     const credentials = pollingSources[entry.kind].credentials ?? [];

@@ -12,7 +12,7 @@ import type { RawMention } from "../source";
 
 export const SOURCE_KIND = "hackernews";
 
-export const ITEM_URL = "https://news.ycombinator.com/item?id=";
+const ITEM_URL = "https://news.ycombinator.com/item?id=";
 
 /** The document is not a search page: not JSON, or without `hits`, `page` and `nbPages`. */
 export class HnParseError extends Error {
@@ -112,12 +112,15 @@ function isComment(hit: Node): boolean {
 /** created_at_i, or created_at ("2024-05-14T11:58:03Z") when the integer is missing. */
 function createdSeconds(hit: Node): number | undefined {
   const seconds = hit["created_at_i"];
-  if (typeof seconds === "number" && Number.isSafeInteger(seconds) && seconds > 0) return seconds;
+  if (typeof seconds === "number" && Number.isSafeInteger(seconds) && seconds > 0 && seconds <= MAX_DATE_SECONDS) return seconds;
   const iso = str(hit["created_at"]);
   if (iso === undefined) return undefined;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) || ms <= 0 ? undefined : Math.floor(ms / 1000);
 }
+
+/** The last second a JS Date can hold; beyond it toISOString() throws. */
+const MAX_DATE_SECONDS = 8.64e12;
 
 function idText(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
