@@ -192,16 +192,19 @@ export class HttpError extends Error {
   override readonly name = "HttpError";
   readonly status: number | undefined;
   readonly retryAfterMs: number | undefined;
+  /** The start of an error response's body (APIs explain a 400 or 403 there); "" when none. */
+  readonly bodyExcerpt: string;
   constructor(
     readonly code: HttpErrorCode,
     message: string,
     readonly url: string,
     readonly retryable: boolean,
-    options: ErrorOptions & { status?: number; retryAfterMs?: number } = {},
+    options: ErrorOptions & { status?: number; retryAfterMs?: number; bodyExcerpt?: string } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.status = options.status;
     this.retryAfterMs = options.retryAfterMs;
+    this.bodyExcerpt = options.bodyExcerpt ?? "";
   }
 }
 export const isHttpError = (e: unknown): e is HttpError => e instanceof Error && e.name === "HttpError";
@@ -295,10 +298,11 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
         };
       }
       if (res.statusCode >= 300) {
-        await discard(res);
+        const bodyExcerpt = await excerpt(res);
         const retryAfterMs = retryDelayFromHeaders(res.statusCode, resHeaders, Date.now());
         throw new HttpError("status", `HTTP ${res.statusCode} from ${redact(url)}`, redact(url), RETRYABLE_STATUS.has(res.statusCode), {
           status: res.statusCode,
+          bodyExcerpt,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         });
       }
@@ -508,6 +512,28 @@ function abandon(res: Dispatcher.ResponseData): void {
 }
 
 /** Reads and drops a body we will not use, so the connection can be reused; a huge one is cut off instead. */
+/** Error bodies are read only this far: enough for an API's reason, never a whole page. */
+const ERROR_EXCERPT_BYTES = 2_048;
+
+/** The start of an error body as text (for messages and logs); the rest is dropped. */
+async function excerpt(res: Dispatcher.ResponseData): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      chunks.push(buf);
+      size += buf.length;
+      if (size >= ERROR_EXCERPT_BYTES) break;
+    }
+  } catch {
+    // a broken error body: what was read is enough
+  }
+  if (size >= ERROR_EXCERPT_BYTES) await discard(res);
+  if (res.headers["content-encoding"]) return ""; // compressed: not worth inflating for a message
+  return Buffer.concat(chunks).subarray(0, ERROR_EXCERPT_BYTES).toString("utf8").replace(/\s+/g, " ").trim();
+}
+
 async function discard(res: Dispatcher.ResponseData): Promise<void> {
   try {
     await res.body.dump({ limit: 64 * 1024 });

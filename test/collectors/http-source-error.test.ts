@@ -15,3 +15,22 @@ describe("httpSourceError()", () => {
     expect(err).toMatchObject({ retryable: true, message: "[earshot] [rss] request failed: socket hang up" });
   });
 });
+
+describe("httpSourceError() with an error body", () => {
+  test("httpSourceError() carries the start of the API's error body into the message", async () => {
+    const { serveRecorded } = await import("../support/recorded-http");
+    const { createSafeHttp } = await import("../../collectors/http");
+    const server = await serveRecorded({ "/x": { status: 403, body: '{"reason": "private", "message": "Forbidden"}', contentType: "application/json" } });
+    const http = createSafeHttp({ allowPrivateNetworks: ["127.0.0.1"], maxAttempts: 1 });
+    try {
+      const err = await http.get(server.url("/x")).catch((e: unknown) => e);
+      const sourceError = httpSourceError("reddit", err);
+      expect(sourceError.message).toContain("HTTP 403");
+      expect(sourceError.message).toContain('"reason": "private"');
+      expect(sourceError.retryable).toBe(false);
+    } finally {
+      await http.close();
+      await server.close();
+    }
+  });
+});
