@@ -1,7 +1,9 @@
 import cron from "node-cron";
 import { z } from "zod";
 import { demo } from "./demo/demo";
+import { bluesky } from "./bluesky/bluesky";
 import { hackernews } from "./hackernews/hackernews";
+import { mastodon } from "./mastodon/mastodon";
 import { reddit } from "./reddit/reddit";
 import { rss } from "./rss/rss";
 import { telegram } from "./telegram/telegram";
@@ -12,7 +14,7 @@ import type { Source, StreamingSource } from "./source";
  * Every source on one screen. A new source is one folder and one line here;
  * the configuration schema below is built from these two maps.
  */
-export const pollingSources = { rss, hackernews, reddit, vk, telegram } as const;
+export const pollingSources = { rss, hackernews, reddit, mastodon, bluesky, vk, telegram } as const;
 export const streamingSources = { demo } as const;
 
 export type PollingKind = keyof typeof pollingSources;
