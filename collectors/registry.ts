@@ -2,6 +2,7 @@ import cron from "node-cron";
 import { z } from "zod";
 import { demo } from "./demo/demo";
 import { bluesky } from "./bluesky/bluesky";
+import { fileImport } from "./file-import/file-import";
 import { hackernews } from "./hackernews/hackernews";
 import { mastodon } from "./mastodon/mastodon";
 import { reddit } from "./reddit/reddit";
@@ -14,7 +15,7 @@ import type { Source, StreamingSource } from "./source";
  * Every source on one screen. A new source is one folder and one line here;
  * the configuration schema below is built from these two maps.
  */
-export const pollingSources = { rss, hackernews, reddit, mastodon, bluesky, vk, telegram } as const;
+export const pollingSources = { rss, hackernews, reddit, mastodon, bluesky, vk, telegram, "file-import": fileImport } as const;
 export const streamingSources = { demo } as const;
 
 export type PollingKind = keyof typeof pollingSources;

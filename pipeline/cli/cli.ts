@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
+import { runImportCommand } from "./import-command";
 import { runPollCommand } from "./poll-command";
 import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
@@ -14,6 +15,8 @@ Usage:
                                   (no file: the demo source on the embedded store)
   earshot check [--config FILE]   validate the configuration and print it (secrets hidden)
   earshot check --table           print the configuration reference (Markdown)
+  earshot import FILE [--config FILE]
+                                  import a JSONL or CSV export through the pipeline
   earshot sources                 list the source kinds with their options
   earshot poll --source KIND --options JSON [--allow-private-networks]
                                   one poll of a source configuration, printed as
@@ -33,8 +36,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 0;
   }
   let options: { config?: string; table?: boolean; source?: string; options?: string; "allow-private-networks"?: boolean };
+  let positionals: string[];
   try {
-    options = parseArgs({
+    ({ values: options, positionals } = parseArgs({
+      allowPositionals: true,
       args: rest,
       options: {
         config: { type: "string", short: "c" },
@@ -43,7 +48,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         options: { type: "string" },
         "allow-private-networks": { type: "boolean" },
       },
-    }).values;
+    }));
   } catch (err) {
     process.stderr.write(`earshot: ${(err as Error).message}\n\n${HELP}`);
     return 2;
@@ -78,6 +83,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       return 0;
     }
     if (command === "start") return await start(loaded);
+    if (command === "import") {
+      const file = positionals[0];
+      if (!file) {
+        process.stderr.write("earshot import: give the file to import, e.g. earshot import mentions.jsonl\n");
+        return 2;
+      }
+      const log = createRootLogger(loaded.config.log.level === "info" ? "warn" : loaded.config.log.level);
+      return await runImportCommand({ file, loaded, log, err: (line) => process.stderr.write(`${line}\n`) });
+    }
   } catch (err) {
     if (isConfigError(err)) {
       process.stderr.write(`${err.message}\n`);
