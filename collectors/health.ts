@@ -27,6 +27,12 @@ export interface SourceHealthSnapshot {
   failures: number;
   /** Ticks skipped because the previous poll was still running. */
   skipped: number;
+  /** ISO time of the last poll (or batch) that brought at least one mention. */
+  lastItemsAt: string | null;
+  /** The source's usual gap between polls that bring mentions (moving average, ms); null until two such polls. */
+  usualItemGapMs: number | null;
+  /** Gaps that went into usualItemGapMs (a rhythm is only trusted after a few). */
+  itemGaps: number;
 }
 
 export interface SourceHealth {
@@ -71,6 +77,16 @@ export function createSourceHealth(now: () => Date = () => new Date()): SourceHe
       e.consecutiveFailures = 0;
       e.itemsLastPoll = items;
       if (durationMs !== null) e.lastPollMs = Math.round(durationMs);
+      if (items > 0) {
+        const at = now();
+        if (e.lastItemsAt !== null) {
+          const gap = at.getTime() - Date.parse(e.lastItemsAt);
+          // A moving average: the rhythm follows a source that gets busier or quieter.
+          e.usualItemGapMs = e.usualItemGapMs === null ? gap : Math.round(e.usualItemGapMs * 0.8 + gap * 0.2);
+          e.itemGaps += 1;
+        }
+        e.lastItemsAt = at.toISOString();
+      }
     },
     failed(id, error, { durationMs }) {
       const e = get(id);
@@ -104,6 +120,9 @@ function blank(id: string, kind: string, mode: SourceMode): SourceHealthSnapshot
     polls: 0,
     failures: 0,
     skipped: 0,
+    lastItemsAt: null,
+    usualItemGapMs: null,
+    itemGaps: 0,
   };
 }
 

@@ -27,6 +27,11 @@ export interface MentionView {
 
 export interface IncidentView {
   key: string;
+  /** A brand's negative spike, or a source that fails or went silent. */
+  kind: "spike" | "source-down";
+  /** The source of a source-down incident; null for spikes. */
+  source: string | null;
+  /** The brand of a spike; "" for a source-down incident. */
   brand: string;
   state: IncidentState;
   severity: "warning" | "critical";

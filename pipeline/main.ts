@@ -12,6 +12,9 @@ import type { Incident } from "./mention";
 /** The built dashboard (vite build writes it here). */
 const DASHBOARD_DIST = fileURLToPath(new URL("../dashboard/dist", import.meta.url));
 
+/** How often source health is judged for source-down incidents. */
+const SOURCE_WATCH_MS = 30_000;
+
 export interface Running {
   /** Where the dashboard listens, e.g. http://127.0.0.1:8787 */
   url: string;
@@ -55,6 +58,8 @@ export async function startEarshot(
     health,
   });
   const acknowledge = pipeline.acknowledge;
+  // Silence is a signal: every half minute the collectors' health is judged for source-down incidents.
+  const sourceWatch = setInterval(() => pipeline.watchSources(health.snapshot()), SOURCE_WATCH_MS);
 
   const users = [{ username: secrets.adminUser, password: secrets.adminPassword ?? randomBytes(12).toString("base64url") }];
   const dashboard = await startDashboard(
@@ -91,6 +96,7 @@ export async function startEarshot(
     banner,
     acknowledge,
     async stop() {
+      clearInterval(sourceWatch);
       streaming.stop();
       await polling.stop();
       await dashboard.close();

@@ -47,6 +47,11 @@ export type IncidentState = "firing" | "acknowledged" | "resolved";
 export interface Incident {
   /** Stable per episode: shared by the first notice, repeats and the resolve. */
   key: string;
+  /** A brand's negative spike, or a source that fails or went silent. */
+  kind: "spike" | "source-down";
+  /** The configured source id of a source-down incident; null for spikes. */
+  source: string | null;
+  /** The brand of a spike; "" for a source-down incident. */
   brand: string;
   state: IncidentState;
   severity: "warning" | "critical";

@@ -1,5 +1,6 @@
 import { join, resolve } from "node:path";
 import { Subject } from "rxjs";
+import type { SourceHealthSnapshot } from "../collectors/health";
 import { createSafeHttp, type SafeHttp } from "../collectors/http";
 import type { RawMention } from "../collectors/source";
 import { deliverNotice } from "./alerts/deliver";
@@ -10,6 +11,7 @@ import type { Config, Secrets } from "./config/schema";
 import { buildFlow, type Flow } from "./flow";
 import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
+import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
 import { compileBrands } from "./stages/match-brands";
@@ -27,6 +29,8 @@ export interface RunningPipeline {
   /** Hands raw mentions to the pipeline (synchronously through the stages). */
   push(mentions: readonly RawMention[]): void;
   acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Opens or resolves source-down incidents from the collectors' health. */
+  watchSources(snapshots: readonly SourceHealthSnapshot[]): void;
   /** Ends the input, writes what is in flight, closes the store and the HTTP client. */
   stop(): Promise<void>;
 }
@@ -88,6 +92,12 @@ export async function runPipeline(
     flow,
     push(mentions) {
       for (const m of mentions) raw$.next(m);
+    },
+    watchSources(snapshots) {
+      for (const snapshot of snapshots) {
+        const { down, reason } = judgeSource(snapshot, now(), DEFAULT_SOURCE_DOWN);
+        desk.apply({ type: "source", source: snapshot.id, down, reason, wallNow: now() });
+      }
     },
     async acknowledge(key, by) {
       const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });

@@ -35,6 +35,8 @@ export function toMentionView(m: ScoredMention): MentionView {
 export function toIncidentView(i: Incident): IncidentView {
   return {
     key: i.key,
+    kind: i.kind,
+    source: i.source,
     brand: i.brand,
     state: i.state,
     severity: i.severity,

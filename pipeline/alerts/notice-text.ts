@@ -11,5 +11,6 @@ const TEMPLATES: Record<Notice["lang"], NoticeTemplate> = { en, pl, ru };
 export function noticeText(event: NoticeEvent, incident: Incident, lang: Notice["lang"], timeZone: string): string {
   const moment = event === "firing" ? incident.startedAt : incident.updatedAt;
   const at = new Intl.DateTimeFormat(lang, { dateStyle: "short", timeStyle: "short", timeZone }).format(moment);
-  return TEMPLATES[lang][event](incident, at);
+  const template = TEMPLATES[lang];
+  return (incident.kind === "source-down" ? template.source : template.spike)[event](incident, at);
 }

@@ -15,6 +15,7 @@ export interface LifecycleSettings {
 
 export type IncidentEvent =
   | { type: "minute"; closed: ClosedMinute; judgement: SpikeJudgement; wallNow: number }
+  | { type: "source"; source: string; down: boolean; reason: string; wallNow: number }
   | { type: "acknowledge"; key: string; by: string; wallNow: number };
 
 export type IncidentChangeKind = "firing" | "acknowledged" | "resolved" | "updated";
@@ -29,7 +30,7 @@ export interface OpenEpisode {
   lastSpikeMinute: number;
 }
 
-/** Open episodes by brand. Replaced, never mutated, by `reduceIncidents`. */
+/** Open episodes by brand (spikes) or by SOURCE_KEY(id) (source-down). Replaced, never mutated. */
 export type IncidentBook = ReadonlyMap<string, OpenEpisode>;
 
 export function reduceIncidents(
@@ -37,7 +38,45 @@ export function reduceIncidents(
   event: IncidentEvent,
   settings: LifecycleSettings,
 ): { book: IncidentBook; changes: IncidentChange[] } {
-  return event.type === "minute" ? onMinute(book, event, settings) : onAcknowledge(book, event);
+  if (event.type === "minute") return onMinute(book, event, settings);
+  if (event.type === "source") return onSource(book, event);
+  return onAcknowledge(book, event);
+}
+
+/** Where a source's open episode sits in the book, apart from brand names. */
+const SOURCE_KEY = (id: string) => `\u0000source:${id}`;
+
+function onSource(book: IncidentBook, { source, down, reason, wallNow }: Extract<IncidentEvent, { type: "source" }>) {
+  const open = book.get(SOURCE_KEY(source));
+  if (down && open === undefined) {
+    const incident: Incident = {
+      key: `source-${slug(source)}-${stamp(wallNow)}`,
+      kind: "source-down",
+      source,
+      brand: "",
+      state: "firing",
+      severity: "warning",
+      startedAt: wallNow,
+      updatedAt: wallNow,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      peakNegative: 0,
+      baseline: 0,
+      firstMentionId: "",
+      summary: `Source ${source} is down: ${reason}`,
+    };
+    const next = new Map(book);
+    next.set(SOURCE_KEY(source), { incident, lastSpikeMinute: wallNow });
+    return { book: next, changes: [{ kind: "firing" as const, incident }] };
+  }
+  if (!down && open !== undefined) {
+    const incident: Incident = { ...open.incident, state: "resolved", resolvedAt: wallNow, updatedAt: wallNow };
+    const next = new Map(book);
+    next.delete(SOURCE_KEY(source));
+    return { book: next, changes: [{ kind: "resolved" as const, incident }] };
+  }
+  return { book, changes: [] };
 }
 
 function onMinute(
@@ -96,6 +135,8 @@ function openIncident(closed: ClosedMinute, judgement: SpikeJudgement, wallNow: 
   const baseline = Math.round(judgement.baseline * 10) / 10;
   return {
     key: incidentKey(closed.brand, closed.minute),
+    kind: "spike",
+    source: null,
     brand: closed.brand,
     state: "firing",
     severity: severityOf(closed.negative, judgement),
@@ -113,9 +154,11 @@ function openIncident(closed: ClosedMinute, judgement: SpikeJudgement, wallNow: 
 
 /** brand + start minute: stable for the episode, readable in a URL and a notice. */
 export function incidentKey(brand: string, minute: number): string {
-  const slug = brand.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
-  return `${slug}-${new Date(minute).toISOString().slice(0, 16).replace(/[-:]/g, "")}`;
+  return `${slug(brand)}-${stamp(minute)}`;
 }
+
+const slug = (name: string) => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "-").replace(/^-|-$/g, "");
+const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, "");
 
 function severityOf(negative: number, judgement: SpikeJudgement): Incident["severity"] {
   return negative >= 2 * judgement.threshold ? "critical" : "warning";
@@ -129,8 +172,9 @@ function summarise(brand: string, negative: number, baseline: number): string {
 export function bookFromStored(incidents: readonly Incident[]): IncidentBook {
   const book = new Map<string, OpenEpisode>();
   for (const incident of incidents) {
-    if (incident.state === "resolved" || book.has(incident.brand)) continue;
-    book.set(incident.brand, { incident, lastSpikeMinute: incident.startedAt });
+    const at = incident.kind === "source-down" && incident.source !== null ? SOURCE_KEY(incident.source) : incident.brand;
+    if (incident.state === "resolved" || book.has(at)) continue;
+    book.set(at, { incident, lastSpikeMinute: incident.startedAt });
   }
   return book;
 }

@@ -21,7 +21,7 @@ const MENTION_COLUMNS = `
     sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms`;
 
 const INCIDENT_COLUMNS = `
-    key, brand, state, severity,
+    key, kind, source, brand, state, severity,
     toUnixTimestamp64Milli(started_at) AS started_at_ms,
     toUnixTimestamp64Milli(updated_at) AS updated_at_ms,
     if(isNull(acknowledged_at), NULL, toUnixTimestamp64Milli(assumeNotNull(acknowledged_at))) AS acknowledged_at_ms,

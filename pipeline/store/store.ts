@@ -293,6 +293,8 @@ function fromMentionRow(r: MentionRow): ScoredMention {
 function incidentRow(i: Incident) {
   return {
     key: i.key,
+    kind: i.kind,
+    source: i.source ?? "",
     brand: i.brand,
     state: i.state,
     severity: i.severity,
@@ -310,6 +312,8 @@ function incidentRow(i: Incident) {
 
 interface IncidentRow {
   key: string;
+  kind: string;
+  source: string;
   brand: string;
   state: string;
   severity: string;
@@ -327,6 +331,8 @@ interface IncidentRow {
 function fromIncidentRow(r: IncidentRow): Incident {
   return {
     key: r.key,
+    kind: r.kind === "source-down" ? "source-down" : "spike",
+    source: r.source === "" ? null : r.source,
     brand: r.brand,
     state: r.state as Incident["state"],
     severity: r.severity as Incident["severity"],

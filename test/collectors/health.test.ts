@@ -22,6 +22,9 @@ describe("createSourceHealth()", () => {
         polls: 0,
         failures: 0,
         skipped: 0,
+        lastItemsAt: null,
+        usualItemGapMs: null,
+        itemGaps: 0,
       },
       expect.objectContaining({ id: "demo-1", mode: "streaming" }),
     ]);
@@ -62,5 +65,21 @@ describe("createSourceHealth()", () => {
     const snap = health.snapshot();
     (snap[0] as { polls: number }).polls = 99;
     expect(health.snapshot()[0]?.polls).toBe(0);
+  });
+
+  test("succeeded() learns the usual gap between polls that bring mentions", () => {
+    let now = "2024-05-14T12:00:00Z";
+    const health = createSourceHealth(() => new Date(now));
+    health.register("rss-1", "rss", "polling");
+    health.succeeded("rss-1", { items: 3, durationMs: 10 });
+    now = "2024-05-14T12:05:00Z";
+    health.succeeded("rss-1", { items: 0, durationMs: 10 }); // an empty poll is not a beat
+    now = "2024-05-14T12:10:00Z";
+    health.succeeded("rss-1", { items: 2, durationMs: 10 });
+    now = "2024-05-14T12:30:00Z";
+    health.succeeded("rss-1", { items: 1, durationMs: 10 });
+    const [s] = health.snapshot();
+    expect(s).toMatchObject({ lastItemsAt: "2024-05-14T12:30:00.000Z", itemGaps: 2 });
+    expect(s!.usualItemGapMs).toBe(Math.round(600_000 * 0.8 + 1_200_000 * 0.2));
   });
 });

@@ -185,6 +185,12 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.incident("lumio-1")).toEqual(resolved);
     });
 
+    it("saveIncident() keeps the kind and source of a source-down incident", async ({ store }) => {
+      const down = incident({ key: "source-vk-1-1", kind: "source-down", source: "vk-1", brand: "", summary: "Source vk-1 is down" });
+      await store.saveIncident(down);
+      expect(await store.incident("source-vk-1-1")).toEqual(down);
+    });
+
     it("incident() is null for a key never saved", async ({ store }) => {
       expect(await store.incident("no-such-incident")).toBeNull();
     });
@@ -294,6 +300,8 @@ function mention(overrides: Partial<ScoredMention> & { id: string }): ScoredMent
 
 function incident(overrides: Partial<Incident> & { key: string }): Incident {
   return {
+    kind: "spike",
+    source: null,
     brand: "Lumio",
     state: "firing",
     severity: "warning",

@@ -28,6 +28,8 @@ export function isIncidentView(v: unknown): v is IncidentView {
   return (
     isRecord(v) &&
     typeof v.key === "string" &&
+    (v.kind === "spike" || v.kind === "source-down") &&
+    (v.source === null || typeof v.source === "string") &&
     typeof v.brand === "string" &&
     (v.state === "firing" || v.state === "acknowledged" || v.state === "resolved") &&
     isFiniteNumber(v.startedAt)

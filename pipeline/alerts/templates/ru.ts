@@ -1,9 +1,16 @@
 import type { NoticeTemplate } from "./notice-template";
 
 export const ru: NoticeTemplate = {
-  firing: (i, at) =>
-    `🔴 ${i.brand}: резкий рост негативных упоминаний — ${i.peakNegative} за минуту (обычно ${i.baseline}), с ${at}. Инцидент ${i.key}.`,
-  acknowledged: (i, at) => `🟡 ${i.brand}: инцидент ${i.key} принят: ${i.acknowledgedBy ?? "?"}, ${at}.`,
-  resolved: (i, at) =>
-    `🟢 ${i.brand}: инцидент ${i.key} завершён в ${at}; пик: ${i.peakNegative} негативных упоминаний в минуту.`,
+  spike: {
+    firing: (i, at) =>
+      `🔴 ${i.brand}: резкий рост негативных упоминаний — ${i.peakNegative} за минуту (обычно ${i.baseline}), с ${at}. Инцидент ${i.key}.`,
+    acknowledged: (i, at) => `🟡 ${i.brand}: инцидент ${i.key} принят: ${i.acknowledgedBy ?? "?"}, ${at}.`,
+    resolved: (i, at) =>
+      `🟢 ${i.brand}: инцидент ${i.key} завершён в ${at}; пик: ${i.peakNegative} негативных упоминаний в минуту.`,
+  },
+  source: {
+    firing: (i, at) => `🔴 Источник ${i.source ?? "?"} не работает с ${at}: ${i.summary}. Упоминания из него не поступают. Инцидент ${i.key}.`,
+    acknowledged: (i, at) => `🟡 Источник ${i.source ?? "?"}: инцидент ${i.key} принят: ${i.acknowledgedBy ?? "?"}, ${at}.`,
+    resolved: (i, at) => `🟢 Источник ${i.source ?? "?"} снова работает (${at}). Инцидент ${i.key} завершён.`,
+  },
 };

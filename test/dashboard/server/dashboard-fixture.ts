@@ -52,6 +52,8 @@ export function makeMention(overrides: Partial<ScoredMention> = {}): ScoredMenti
 export function makeIncident(overrides: Partial<Incident> = {}): Incident {
   return {
     key: "Lumio:spike:1",
+    kind: "spike",
+    source: null,
     brand: "Lumio",
     state: "firing",
     severity: "critical",

@@ -58,6 +58,8 @@ describe("views", () => {
     const incident = makeIncident({ state: "acknowledged", acknowledgedAt: 5, acknowledgedBy: "ola", updatedAt: 5 });
     expect(toIncidentView(incident)).toEqual({
       key: "Lumio:spike:1",
+      kind: "spike",
+      source: null,
       brand: "Lumio",
       state: "acknowledged",
       severity: "critical",
@@ -143,6 +145,9 @@ function snapshot(fields: Partial<SourceHealthSnapshot>): SourceHealthSnapshot {
     lastFailureAt: null,
     consecutiveFailures: 0,
     lastError: null,
+    lastItemsAt: null,
+    usualItemGapMs: null,
+    itemGaps: 0,
     itemsLastPoll: null,
     lastPollMs: null,
     polls: 0,

@@ -17,6 +17,8 @@ const FAST = { attempts: 3, backoffMs: 10, timeoutMs: 2_000 };
 
 const incident: Incident = {
   key: "lumio-20261123T1406",
+  kind: "spike",
+  source: null,
   brand: "Lumio",
   state: "firing",
   severity: "critical",
