@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { createSourceHealth } from "../collectors/health";
+import type { RawMention } from "../collectors/source";
 import { scheduleSources, startStreaming } from "../collectors/schedule";
 import { startDashboard } from "../dashboard/server/start-dashboard";
 import { resolve } from "node:path";
@@ -72,6 +73,18 @@ export async function startEarshot(
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       sourceHealth: health.snapshot,
+      ...(secrets.ingestSecret
+        ? {
+            ingest: {
+              secret: secrets.ingestSecret,
+              // 202 goes out only once the pushed mentions are stored (or kept on disk).
+              push: async (mentions: RawMention[]) => {
+                pipeline.push(mentions);
+                await flow.settled();
+              },
+            },
+          }
+        : {}),
       log: log.child({ component: "dashboard" }),
       now,
     },

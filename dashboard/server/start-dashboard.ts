@@ -9,6 +9,7 @@ import type { Store } from "../../pipeline/store/store";
 import { createApi } from "./api";
 import { createAuth, type Credentials } from "./auth";
 import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http";
+import { createIngest, DEFAULT_INGEST_LIMIT, type IngestDeps, type IngestHandler } from "./ingest";
 import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveHubOptions } from "./live";
 import { isSameOrigin } from "./same-origin";
 import { createStaticHandler } from "./static-files";
@@ -33,6 +34,11 @@ export interface DashboardDeps {
   staticDir: string;
   /** Mark the session cookie Secure: set when browsers reach the dashboard over HTTPS (e.g. behind a proxy). */
   secureCookies?: boolean;
+  /**
+   * Mentions pushed by other tools to POST /ingest/<source>, signed with
+   * `secret` (EARSHOT_INGEST_SECRET, 32+ characters). Without it that route is 404.
+   */
+  ingest?: IngestDeps;
   /** The dashboard's logger (already a child for this component). */
   log: Logger;
   /** Epoch ms. */
@@ -46,6 +52,8 @@ export interface DashboardOptions {
   sessionTtlMs?: number;
   /** Failed logins per client address and window before 429. Default 10 per 5 minutes. */
   loginLimit?: { maxFailures: number; windowMs: number };
+  /** Signed ingest requests per source path and window before 429. Default 60 per minute. */
+  ingestLimit?: { maxRequests: number; windowMs: number };
   live?: Partial<LiveHubOptions>;
   /** Time for live batching and the heartbeat; virtual time in tests. */
   scheduler?: SchedulerLike;
@@ -76,6 +84,9 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     sourceHealth: deps.sourceHealth ?? (() => []),
     now: deps.now,
   });
+  const ingest: IngestHandler | null = deps.ingest
+    ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })
+    : null;
   const serveStatic = createStaticHandler(deps.staticDir);
   const hub = new LiveHub(
     { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
@@ -84,6 +95,14 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? "GET";
+    const url = new URL(req.url ?? "/", "http://dashboard.invalid");
+    const path = url.pathname;
+    // Machine to machine: signed with the ingest secret instead of a session
+    // cookie, and a browser's CSRF header means nothing there.
+    if (path === "/ingest" || path.startsWith("/ingest/")) {
+      if (ingest === null) throw new HttpError(404, "ingest is off: set EARSHOT_INGEST_SECRET to take pushed mentions");
+      return ingest(req, res, url);
+    }
     // A cross-site form can neither set a custom header nor fake Origin, so
     // with the SameSite=Strict cookie this stops cross-site requests.
     if (STATE_CHANGING.has(method)) {
@@ -93,8 +112,6 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
       }
       if (!isSameOrigin(req.headers)) throw new HttpError(403, "cross-origin request refused");
     }
-    const url = new URL(req.url ?? "/", "http://dashboard.invalid");
-    const path = url.pathname;
     if (path !== "/api" && !path.startsWith("/api/")) return serveStatic(req, res);
 
     if (path === API.session) {

@@ -26,6 +26,7 @@ export const SECRET_ENV = {
   sessionSecret: "EARSHOT_SESSION_SECRET",
   webhookSecret: "EARSHOT_WEBHOOK_SECRET",
   storePassword: "EARSHOT_STORE_PASSWORD",
+  ingestSecret: "EARSHOT_INGEST_SECRET",
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -135,6 +136,7 @@ function readSecrets(env: Env): Secrets {
     sessionSecret: get(SECRET_ENV.sessionSecret),
     webhookSecret: get(SECRET_ENV.webhookSecret),
     storePassword: get(SECRET_ENV.storePassword),
+    ingestSecret: get(SECRET_ENV.ingestSecret),
     sourceCredentials: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
     ),
@@ -147,6 +149,8 @@ function secretProblems(config: Config, secrets: Secrets): string[] {
     problems.push(`✖ alerts.webhook is set but ${SECRET_ENV.webhookSecret} is not: notices are signed with it\n  → at alerts.webhook`);
   if (secrets.adminPassword !== null && secrets.adminPassword.length < 8)
     problems.push(`✖ ${SECRET_ENV.adminPassword} must have at least 8 characters\n  → at env.${SECRET_ENV.adminPassword}`);
+  if (secrets.ingestSecret !== null && secrets.ingestSecret.length < 32)
+    problems.push(`✖ ${SECRET_ENV.ingestSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.ingestSecret}`);
   if (secrets.sessionSecret !== null && secrets.sessionSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.sessionSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.sessionSecret}`);
   return problems;

@@ -113,6 +113,8 @@ export interface Secrets {
   sessionSecret: string | null;
   webhookSecret: string | null;
   storePassword: string | null;
+  /** Key that pushing tools sign POST /ingest/<source> with; null keeps the route off. */
+  ingestSecret: string | null;
   /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
   sourceCredentials: Readonly<Record<string, string>>;
 }
