@@ -1,6 +1,7 @@
 import cron from "node-cron";
 import { z } from "zod";
 import { demo } from "./demo/demo";
+import { appStore } from "./app-store/app-store";
 import { bluesky } from "./bluesky/bluesky";
 import { fileImport } from "./file-import/file-import";
 import { hackernews } from "./hackernews/hackernews";
@@ -9,13 +10,25 @@ import { reddit } from "./reddit/reddit";
 import { rss } from "./rss/rss";
 import { telegram } from "./telegram/telegram";
 import { vk } from "./vk/vk";
+import { youtube } from "./youtube/youtube";
 import type { Source, StreamingSource } from "./source";
 
 /**
  * Every source on one screen. A new source is one folder and one line here;
  * the configuration schema below is built from these two maps.
  */
-export const pollingSources = { rss, hackernews, reddit, mastodon, bluesky, vk, telegram, "file-import": fileImport } as const;
+export const pollingSources = {
+  rss,
+  hackernews,
+  reddit,
+  mastodon,
+  bluesky,
+  youtube,
+  "app-store": appStore,
+  vk,
+  telegram,
+  "file-import": fileImport,
+} as const;
 export const streamingSources = { demo } as const;
 
 export type PollingKind = keyof typeof pollingSources;
