@@ -25,6 +25,16 @@ export interface MentionView {
   sentiment: { score: number; label: SentimentLabel; confidence: number; terms: string[] };
 }
 
+/** A label set by hand on one mention. */
+export interface CorrectionView {
+  mentionId: string;
+  field: "sentiment" | "problems";
+  value: string;
+  correctedBy: string;
+  /** Epoch ms. */
+  at: number;
+}
+
 export interface IncidentView {
   key: string;
   /** A brand's negative spike, or a source that fails or went silent. */
@@ -121,6 +131,8 @@ export const API = {
   incidents: "/api/incidents",
   /** POST → IncidentView (acknowledged). */
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
+  /** POST {label: SentimentLabel} → 201 CorrectionView: the team's label for one mention, kept for the model to learn from. */
+  correctSentiment: (mentionId: string) => `/api/mentions/${encodeURIComponent(mentionId)}/sentiment`,
   /** GET → SourceHealthView[], one per running or switched-off source. */
   sources: "/api/sources",
 } as const;

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SourceHealthSnapshot } from "../../collectors/health";
-import { API, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
+import { API, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
-import type { Store } from "../../pipeline/store/store";
+import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import type { Session } from "./auth";
-import { HttpError, sendJson } from "./http";
+import { HttpError, readJsonBody, sendJson } from "./http";
 import { toIncidentView, toMentionView, toMinutePoint, toSourceHealthView } from "./views";
 
 /**
@@ -18,6 +18,8 @@ export interface ApiDeps {
   acknowledge(key: string, by: string): Promise<Incident | null>;
   /** Every source's health as the collectors keep it in memory. */
   sourceHealth(): readonly SourceHealthSnapshot[];
+  /** Called after a correction is stored, so the models can learn from it. */
+  corrected?(correction: CorrectionRecord): void;
   now(): number;
 }
 
@@ -29,6 +31,10 @@ export const MAX_TIMELINE_MS = 31 * 24 * 60 * 60 * 1000;
 const MAX_BRAND_CHARS = 200;
 const MAX_KEY_CHARS = 500;
 const ACKNOWLEDGE_PATH = /^\/api\/incidents\/([^/]+)\/acknowledge$/;
+const CORRECT_SENTIMENT_PATH = /^\/api\/mentions\/([^/]+)\/sentiment$/;
+const MAX_MENTION_ID_CHARS = 1_000;
+const MAX_CORRECTION_BODY_BYTES = 1_024;
+const SENTIMENT_LABELS: ReadonlySet<string> = new Set(["negative", "neutral", "positive"]);
 
 export type ApiHandler = (req: IncomingMessage, res: ServerResponse, url: URL, session: Session) => Promise<boolean>;
 
@@ -83,6 +89,41 @@ export function createApi(deps: ApiDeps): ApiHandler {
       if (incident === null) throw new HttpError(404, "no such incident");
       const body: IncidentView = toIncidentView(incident);
       sendJson(res, 200, body);
+      return true;
+    }
+    const correct = CORRECT_SENTIMENT_PATH.exec(path);
+    if (correct) {
+      allow(req, "POST");
+      const mentionId = decodeSegment(correct[1]!);
+      if (mentionId.length === 0 || mentionId.length > MAX_MENTION_ID_CHARS) {
+        throw new HttpError(400, `the mention id must be 1–${MAX_MENTION_ID_CHARS} characters`);
+      }
+      const body = await readJsonBody(req, MAX_CORRECTION_BODY_BYTES);
+      const label = typeof body === "object" && body !== null ? (body as { label?: unknown }).label : undefined;
+      if (typeof label !== "string" || !SENTIMENT_LABELS.has(label)) {
+        throw new HttpError(400, 'the body must be {"label": "negative" | "neutral" | "positive"}');
+      }
+      const mention = await deps.store.mention(mentionId);
+      if (mention === null) throw new HttpError(404, "no such mention");
+      const correction: CorrectionRecord = {
+        mentionId,
+        field: "sentiment",
+        value: label,
+        text: mention.text,
+        lang: mention.lang,
+        correctedBy: session.username,
+        at: deps.now(),
+      };
+      await deps.store.saveCorrection(correction);
+      deps.corrected?.(correction);
+      const view: CorrectionView = {
+        mentionId,
+        field: correction.field,
+        value: correction.value,
+        correctedBy: correction.correctedBy,
+        at: correction.at,
+      };
+      sendJson(res, 201, view);
       return true;
     }
     return false;

@@ -117,6 +117,31 @@ SELECT toUnixTimestamp64Milli(at) AS at_ms, stage, reason, payload, error
 FROM {db}.quarantine
 ORDER BY at DESC
 LIMIT {limit:UInt32}`,
+
+  /** mention: one stored mention by id (the newest copy). */
+  mention: `
+SELECT ${MENTION_COLUMNS}
+FROM {db}.mentions FINAL
+WHERE id = {id:String}
+ORDER BY collected_at DESC
+LIMIT 1`,
+
+  /** save_correction: rows go through SqlRunner.insert into this table. */
+  saveCorrectionTable: "{db}.corrections",
+
+  /** corrections: the newest correction of each mention for one field, oldest first (the order they are learned in). */
+  corrections: `
+SELECT mention_id, field, value, text, lang, corrected_by, toUnixTimestamp64Milli(corrected_at) AS corrected_at_ms
+FROM
+(
+    SELECT *
+    FROM {db}.corrections
+    WHERE field = {field:String}
+    ORDER BY corrected_at DESC
+    LIMIT 1 BY mention_id
+)
+ORDER BY corrected_at, mention_id
+LIMIT {limit:UInt32}`,
 } as const;
 
 export type QueryName = keyof typeof queries;

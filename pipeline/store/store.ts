@@ -32,6 +32,22 @@ export interface QuarantineRecord {
   error: string;
 }
 
+/**
+ * A label the team set by hand on one mention. The text and language travel
+ * with it, so the models can learn from corrections alone.
+ */
+export interface CorrectionRecord {
+  mentionId: string;
+  field: "sentiment" | "problems";
+  /** sentiment: a SentimentLabel; problems: a JSON array of problem types. */
+  value: string;
+  text: string;
+  lang: Lang;
+  correctedBy: string;
+  /** Epoch ms. */
+  at: number;
+}
+
 /** What Earshot needs from its database, in its own words. */
 export interface Store {
   /** Creates the database and applies every migration not applied yet. Idempotent. */
@@ -40,6 +56,8 @@ export interface Store {
   insertMentions(mentions: readonly ScoredMention[]): Promise<void>;
   /** Newest first (by publishedAt, then id). */
   recentMentions(q: { brand?: string; limit: number }): Promise<ScoredMention[]>;
+  /** One mention by id, or null. */
+  mention(id: string): Promise<ScoredMention | null>;
   /** Distinct mentions (by id), after de-duplication. */
   countMentions(q: { brand?: string }): Promise<number>;
   /** Per-minute counts from the rollup, ascending by minute, `from` inclusive, `to` exclusive; empty minutes omitted. */
@@ -64,6 +82,11 @@ export interface Store {
   quarantine(items: readonly QuarantineRecord[]): Promise<void>;
   /** Newest first. */
   quarantined(limit: number): Promise<QuarantineRecord[]>;
+
+  /** Keeps every correction (an audit trail). */
+  saveCorrection(c: CorrectionRecord): Promise<void>;
+  /** The newest correction per mention for one field, oldest first. */
+  corrections(q: { field: CorrectionRecord["field"]; limit: number }): Promise<CorrectionRecord[]>;
 
   close(): Promise<void>;
 }
@@ -97,6 +120,11 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
     async recentMentions({ brand, limit }) {
       const rows = await runner.query<MentionRow>(sql.recentMentions, { brand: brand ?? "", limit });
       return rows.map(fromMentionRow);
+    },
+
+    async mention(id) {
+      const [row] = await runner.query<MentionRow>(sql.mention, { id });
+      return row === undefined ? null : fromMentionRow(row);
     },
 
     async countMentions({ brand }) {
@@ -193,6 +221,41 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
         { limit },
       );
       return rows.map((r) => ({ at: Number(r.at_ms), stage: r.stage, reason: r.reason, payload: r.payload, error: r.error }));
+    },
+
+    async saveCorrection(c) {
+      await runner.insert(sql.saveCorrectionTable, [
+        {
+          mention_id: c.mentionId,
+          field: c.field,
+          value: c.value,
+          text: c.text,
+          lang: c.lang,
+          corrected_by: c.correctedBy,
+          corrected_at: c.at,
+        },
+      ]);
+    },
+
+    async corrections({ field, limit }) {
+      const rows = await runner.query<{
+        mention_id: string;
+        field: string;
+        value: string;
+        text: string;
+        lang: string;
+        corrected_by: string;
+        corrected_at_ms: number;
+      }>(sql.corrections, { field, limit });
+      return rows.map((r) => ({
+        mentionId: r.mention_id,
+        field: r.field as CorrectionRecord["field"],
+        value: r.value,
+        text: r.text,
+        lang: r.lang as Lang,
+        correctedBy: r.corrected_by,
+        at: Number(r.corrected_at_ms),
+      }));
     },
 
     close: () => runner.close(),

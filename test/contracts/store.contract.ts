@@ -243,6 +243,37 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.quarantined(1)).toEqual([latest]);
     });
 
+    it("mention() reads one stored mention by id and null for an unknown id", async ({ store }) => {
+      const stored = mention({ id: "rss:one", text: "Lumio nie działa" });
+      await store.insertMentions([stored, mention({ id: "rss:two" })]);
+      expect(await store.mention("rss:one")).toEqual(stored);
+      expect(await store.mention("rss:none")).toBeNull();
+    });
+
+    it("corrections() returns the newest correction per mention for the field asked, oldest first", async ({ store }) => {
+      const correction = (mentionId: string, value: string, at: number, field: "sentiment" | "problems" = "sentiment") => ({
+        mentionId,
+        field,
+        value,
+        text: `tekst ${mentionId}`,
+        lang: "pl" as const,
+        correctedBy: "ala",
+        at,
+      });
+      await store.saveCorrection(correction("rss:a", "neutral", T0 + 1));
+      await store.saveCorrection(correction("rss:b", "positive", T0 + 2));
+      await store.saveCorrection(correction("rss:a", "negative", T0 + 3));
+      await store.saveCorrection(correction("rss:a", '["outage"]', T0 + 4, "problems"));
+      expect(await store.corrections({ field: "sentiment", limit: 10 })).toEqual([
+        correction("rss:b", "positive", T0 + 2),
+        correction("rss:a", "negative", T0 + 3),
+      ]);
+      expect(await store.corrections({ field: "problems", limit: 10 })).toEqual([
+        correction("rss:a", '["outage"]', T0 + 4, "problems"),
+      ]);
+      expect(await store.corrections({ field: "sentiment", limit: 1 })).toHaveLength(1);
+    });
+
     it("every query parameter holding SQL is treated as data", async ({ store }) => {
       const evil = "x'; DROP TABLE mentions; --";
       const evil2 = "\\'); DROP DATABASE default; SELECT ('";

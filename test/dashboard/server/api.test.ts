@@ -161,6 +161,61 @@ describe("API", () => {
     expect(body).toEqual(toIncidentView((await d.store.incident(key))!));
   });
 
+  test("POST sentiment stores the team's label with the mention's text and who set it", async () => {
+    const reply = await send(d.url, API.correctSentiment("demo:a"), {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body: JSON.stringify({ label: "positive" }),
+    });
+    expect(reply.status).toBe(201);
+    expect(reply.json()).toEqual({ mentionId: "demo:a", field: "sentiment", value: "positive", correctedBy: "ola", at: d.clock.now });
+    const stored = await d.store.corrections({ field: "sentiment", limit: 10 });
+    const mention = (await d.store.mention("demo:a"))!;
+    expect(stored).toContainEqual({
+      mentionId: "demo:a",
+      field: "sentiment",
+      value: "positive",
+      text: mention.text,
+      lang: mention.lang,
+      correctedBy: "ola",
+      at: d.clock.now,
+    });
+  });
+
+  test.each([
+    ["a label that is not one of the three", JSON.stringify({ label: "angry" }), 400],
+    ["no label", JSON.stringify({}), 400],
+    ["a body that is not JSON", "label=positive", 400],
+  ])("POST sentiment with %s answers %i and stores nothing", async (_case, body, status) => {
+    const before = (await d.store.corrections({ field: "sentiment", limit: 500 })).length;
+    const reply = await send(d.url, API.correctSentiment("demo:b"), {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body,
+    });
+    expect(reply.status).toBe(status);
+    expect((await d.store.corrections({ field: "sentiment", limit: 500 })).length).toBe(before);
+  });
+
+  test("POST sentiment for an unknown mention answers 404", async () => {
+    const reply = await send(d.url, API.correctSentiment("demo:none"), {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body: JSON.stringify({ label: "negative" }),
+    });
+    expect(reply.status).toBe(404);
+    expect(reply.json()).toEqual({ error: "no such mention" });
+  });
+
+  test("POST sentiment without the CSRF header answers 403", async () => {
+    const reply = await send(d.url, API.correctSentiment("demo:a"), {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: JSON.stringify({ label: "neutral" }),
+    });
+    expect(reply.status).toBe(403);
+  });
+
   test("POST acknowledge answers 404 for an unknown incident", async () => {
     const reply = await send(d.url, API.acknowledge("no-such-key"), { method: "POST", headers: stateChanging(d.url, { cookie }) });
     expect(reply.status).toBe(404);
