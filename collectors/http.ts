@@ -437,13 +437,20 @@ export function parseRetryAfter(value: string | undefined, nowMs: number): numbe
 /**
  * How long the server asks us to wait: Retry-After first; on a 429 without it,
  * the rate-limit reset headers (IETF `RateLimit-Reset`, Reddit's
- * `X-RateLimit-Reset` in seconds; GitHub's in epoch seconds).
+ * `X-RateLimit-Reset` in seconds; GitHub's in epoch seconds; Mastodon's as an ISO 8601 time).
  */
 export function retryDelayFromHeaders(status: number, headers: Record<string, string>, nowMs: number): number | undefined {
   const retryAfter = parseRetryAfter(headers["retry-after"], nowMs);
   if (retryAfter !== undefined || status !== 429) return retryAfter;
   const reset = headers["ratelimit-reset"] ?? headers["x-ratelimit-reset"];
-  if (reset === undefined || !/^\d+(\.\d+)?$/.test(reset.trim())) return undefined;
+  if (reset === undefined) return undefined;
+  // Mastodon sends the reset as an ISO 8601 time ("2026-11-23T12:05:00.000Z"),
+  // https://docs.joinmastodon.org/api/rate-limits/
+  if (/^\d{4}-\d{2}-\d{2}T/.test(reset.trim())) {
+    const at = Date.parse(reset.trim());
+    return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
+  }
+  if (!/^\d+(\.\d+)?$/.test(reset.trim())) return undefined;
   const seconds = Number(reset);
   // Values past 2001-09-09 in epoch seconds are timestamps, not durations.
   return seconds > 1e9 ? Math.max(0, seconds * 1000 - nowMs) : Math.ceil(seconds * 1000);

@@ -332,6 +332,8 @@ describe("retryDelayFromHeaders()", () => {
     expect(retryDelayFromHeaders(429, { "ratelimit-reset": "7" }, now)).toBe(7_000);
     expect(retryDelayFromHeaders(429, { "x-ratelimit-reset": String(now / 1000 + 90) }, now)).toBe(90_000);
     expect(retryDelayFromHeaders(503, { "x-ratelimit-reset": "60" }, now)).toBeUndefined();
+    expect(retryDelayFromHeaders(429, { "x-ratelimit-reset": new Date(now + 45_000).toISOString() }, now)).toBe(45_000);
+    expect(retryDelayFromHeaders(429, { "x-ratelimit-reset": "2026-13-45Tnonsense" }, now)).toBeUndefined();
     expect(retryDelayFromHeaders(429, {}, now)).toBeUndefined();
   });
 });
