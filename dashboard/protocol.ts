@@ -25,6 +25,29 @@ export interface MentionView {
   sentiment: { score: number; label: SentimentLabel; confidence: number; terms: string[] };
 }
 
+/** Mutes notices (not incidents) of a brand and/or problem type for a while. */
+export interface SilenceView {
+  id: string;
+  /** null: every brand. */
+  brand: string | null;
+  /** null: every problem type. */
+  problem: string | null;
+  startsAt: number;
+  endsAt: number;
+  createdBy: string;
+  reason: string;
+  createdAt: number;
+}
+
+/** POST /api/silences. Times in epoch ms; startsAt defaults to now. */
+export interface SilenceRequest {
+  brand?: string | null;
+  problem?: string | null;
+  startsAt?: number;
+  endsAt: number;
+  reason?: string;
+}
+
 /** A label set by hand on one mention. */
 export interface CorrectionView {
   mentionId: string;
@@ -133,6 +156,10 @@ export const API = {
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
   /** POST {label: SentimentLabel} → 201 CorrectionView: the team's label for one mention, kept for the model to learn from. */
   correctSentiment: (mentionId: string) => `/api/mentions/${encodeURIComponent(mentionId)}/sentiment`,
+  /** GET → SilenceView[] (running or still to come); POST SilenceRequest → 201 SilenceView. */
+  silences: "/api/silences",
+  /** POST → SilenceView ended now. */
+  expireSilence: (id: string) => `/api/silences/${encodeURIComponent(id)}/expire`,
   /** GET → SourceHealthView[], one per running or switched-off source. */
   sources: "/api/sources",
 } as const;

@@ -3,8 +3,7 @@ import { Subject } from "rxjs";
 import type { SourceHealthSnapshot } from "../collectors/health";
 import { createSafeHttp, type SafeHttp } from "../collectors/http";
 import type { RawMention } from "../collectors/source";
-import { deliverNotice } from "./alerts/deliver";
-import { noticeText } from "./alerts/notice-text";
+import { dispatchChange } from "./alerts/dispatch";
 import type { Notifier } from "./alerts/notifier";
 import { webhookNotifier } from "./alerts/webhook";
 import type { Config, Secrets } from "./config/schema";
@@ -62,15 +61,12 @@ export async function runPipeline(
   const notifiers: Notifier[] = [];
   if (config.alerts.webhook && secrets.webhookSecret)
     notifiers.push(webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http));
-  const notify = async (change: IncidentChange) => {
-    if (change.kind === "updated") return;
-    const text = noticeText(change.kind, change.incident, config.alerts.lang, config.alerts.timeZone);
-    const link = config.alerts.dashboardUrl
-      ? `${config.alerts.dashboardUrl.replace(/\/$/, "")}/#/incidents/${encodeURIComponent(change.incident.key)}`
-      : null;
-    const notice = { event: change.kind, incident: change.incident, text, lang: config.alerts.lang, link };
-    await Promise.all(notifiers.map((n) => deliverNotice(n, notice, store)));
-  };
+  const notify = (change: IncidentChange) =>
+    dispatchChange(change, { notifiers, store, now }, {
+      lang: config.alerts.lang,
+      timeZone: config.alerts.timeZone,
+      dashboardUrl: config.alerts.dashboardUrl,
+    });
 
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SourceHealthSnapshot } from "../../collectors/health";
-import { API, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
+import { API, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
+import { silenceProblems, type Silence } from "../../pipeline/incidents/silences";
 import type { Session } from "./auth";
 import { HttpError, readJsonBody, sendJson } from "./http";
 import { toIncidentView, toMentionView, toMinutePoint, toSourceHealthView } from "./views";
@@ -21,6 +22,8 @@ export interface ApiDeps {
   /** Called after a correction is stored, so the models can learn from it. */
   corrected?(correction: CorrectionRecord): void;
   now(): number;
+  /** A fresh id for a new record (a silence). */
+  newId(): string;
 }
 
 export const DEFAULT_LIMIT = 100;
@@ -32,7 +35,9 @@ const MAX_BRAND_CHARS = 200;
 const MAX_KEY_CHARS = 500;
 const ACKNOWLEDGE_PATH = /^\/api\/incidents\/([^/]+)\/acknowledge$/;
 const CORRECT_SENTIMENT_PATH = /^\/api\/mentions\/([^/]+)\/sentiment$/;
+const EXPIRE_SILENCE_PATH = /^\/api\/silences\/([^/]+)\/expire$/;
 const MAX_MENTION_ID_CHARS = 1_000;
+const MAX_SILENCE_BODY_BYTES = 4_096;
 const MAX_CORRECTION_BODY_BYTES = 1_024;
 const SENTIMENT_LABELS: ReadonlySet<string> = new Set(["negative", "neutral", "positive"]);
 
@@ -71,6 +76,18 @@ export function createApi(deps: ApiDeps): ApiHandler {
         sendJson(res, 200, body);
         return true;
       }
+      case API.silences: {
+        if (req.method === "POST") {
+          const silence = silenceFromBody(await readJsonBody(req, MAX_SILENCE_BODY_BYTES), session.username, deps.now(), deps.newId());
+          await deps.store.saveSilence(silence);
+          sendJson(res, 201, silence satisfies SilenceView);
+          return true;
+        }
+        allow(req, "GET");
+        const body: SilenceView[] = await deps.store.silences({ now: deps.now() });
+        sendJson(res, 200, body);
+        return true;
+      }
       case API.sources: {
         allow(req, "GET");
         const body: SourceHealthView[] = deps.sourceHealth().map(toSourceHealthView);
@@ -89,6 +106,17 @@ export function createApi(deps: ApiDeps): ApiHandler {
       if (incident === null) throw new HttpError(404, "no such incident");
       const body: IncidentView = toIncidentView(incident);
       sendJson(res, 200, body);
+      return true;
+    }
+    const expire = EXPIRE_SILENCE_PATH.exec(path);
+    if (expire) {
+      allow(req, "POST");
+      const silence = await deps.store.silence(decodeSegment(expire[1]!));
+      if (silence === null) throw new HttpError(404, "no such silence");
+      const now = deps.now();
+      const ended: SilenceView = { ...silence, endsAt: Math.min(silence.endsAt, now), startsAt: Math.min(silence.startsAt, now) };
+      await deps.store.saveSilence(ended);
+      sendJson(res, 200, ended);
       return true;
     }
     const correct = CORRECT_SENTIMENT_PATH.exec(path);
@@ -188,4 +216,36 @@ function decodeSegment(segment: string): string {
   } catch {
     throw new HttpError(400, "the incident key is not valid URL encoding");
   }
+}
+
+/** A new silence from a POST body, or a 400 listing every problem. */
+function silenceFromBody(body: unknown, by: string, now: number, id: string): Silence {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'the body must be {"endsAt": epoch ms, "brand"?, "problem"?, "startsAt"?, "reason"?}');
+  }
+  const b = body as Record<string, unknown>;
+  const text = (name: string): string | null => {
+    const value = b[name];
+    if (value === undefined || value === null || value === "") return null;
+    if (typeof value !== "string") throw new HttpError(400, `${name} must be a string`);
+    return value;
+  };
+  const time = (name: string, fallback: number | null): number => {
+    const value = b[name] ?? fallback;
+    if (typeof value !== "number" || !Number.isSafeInteger(value)) throw new HttpError(400, `${name} must be epoch milliseconds`);
+    return value;
+  };
+  const silence: Silence = {
+    id,
+    brand: text("brand"),
+    problem: text("problem"),
+    startsAt: time("startsAt", now),
+    endsAt: time("endsAt", null),
+    createdBy: by,
+    reason: text("reason") ?? "",
+    createdAt: now,
+  };
+  const problems = silenceProblems(silence, now);
+  if (problems.length > 0) throw new HttpError(400, problems.join("; "));
+  return silence;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Observable, SchedulerLike } from "rxjs";
@@ -83,6 +84,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     acknowledge: deps.acknowledge,
     sourceHealth: deps.sourceHealth ?? (() => []),
     now: deps.now,
+    newId: () => randomUUID(),
   });
   const ingest: IngestHandler | null = deps.ingest
     ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })

@@ -142,6 +142,31 @@ FROM
 )
 ORDER BY corrected_at, mention_id
 LIMIT {limit:UInt32}`,
+
+  /** save_silence: rows go through SqlRunner.insert into this table. */
+  saveSilenceTable: "{db}.silences",
+
+  /** silences: those not over at {now}, soonest end first. */
+  silences: `
+SELECT
+    id, brand, problem, created_by, reason,
+    toUnixTimestamp64Milli(starts_at) AS starts_at_ms,
+    toUnixTimestamp64Milli(ends_at) AS ends_at_ms,
+    toUnixTimestamp64Milli(created_at) AS created_at_ms
+FROM {db}.silences FINAL
+WHERE ends_at > fromUnixTimestamp64Milli({now:Int64}, 'UTC')
+ORDER BY ends_at, id`,
+
+  /** silence: one by id, over or not. */
+  silence: `
+SELECT
+    id, brand, problem, created_by, reason,
+    toUnixTimestamp64Milli(starts_at) AS starts_at_ms,
+    toUnixTimestamp64Milli(ends_at) AS ends_at_ms,
+    toUnixTimestamp64Milli(created_at) AS created_at_ms
+FROM {db}.silences FINAL
+WHERE id = {id:String}
+LIMIT 1`,
 } as const;
 
 export type QueryName = keyof typeof queries;

@@ -1,4 +1,5 @@
 import type { Cursor } from "../../collectors/source";
+import type { Silence } from "../incidents/silences";
 import type { Incident, Lang, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
 import { bindDatabase, migrate, type SchemaOptions } from "./migrate";
 import { queries } from "./queries";
@@ -14,7 +15,8 @@ export interface NotificationRecord {
   /** What the notice said: the incident state it announced. */
   event: "firing" | "repeat" | "acknowledged" | "resolved";
   attempt: number;
-  status: "delivered" | "failed";
+  /** "silenced": not sent, because a silence muted it (see `error` for which). */
+  status: "delivered" | "failed" | "silenced";
   httpStatus: number | null;
   error: string;
   /** Epoch ms. */
@@ -87,6 +89,12 @@ export interface Store {
   saveCorrection(c: CorrectionRecord): Promise<void>;
   /** The newest correction per mention for one field, oldest first. */
   corrections(q: { field: CorrectionRecord["field"]; limit: number }): Promise<CorrectionRecord[]>;
+
+  /** Upsert by id: saving a silence again (e.g. with an earlier end) replaces it. */
+  saveSilence(s: Silence): Promise<void>;
+  /** Silences not over at `now` (running or still to come), soonest end first. */
+  silences(q: { now: number }): Promise<Silence[]>;
+  silence(id: string): Promise<Silence | null>;
 
   close(): Promise<void>;
 }
@@ -258,6 +266,32 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
       }));
     },
 
+    async saveSilence(silence) {
+      await runner.insert(sql.saveSilenceTable, [
+        {
+          id: silence.id,
+          brand: silence.brand ?? "",
+          problem: silence.problem ?? "",
+          starts_at: silence.startsAt,
+          ends_at: silence.endsAt,
+          created_by: silence.createdBy,
+          reason: silence.reason,
+          created_at: silence.createdAt,
+          version: nextVersion(Date.now()),
+        },
+      ]);
+    },
+
+    async silences({ now }) {
+      const rows = await runner.query<SilenceRow>(sql.silences, { now: Math.floor(now) });
+      return rows.map(fromSilenceRow);
+    },
+
+    async silence(id) {
+      const [row] = await runner.query<SilenceRow>(sql.silence, { id });
+      return row === undefined ? null : fromSilenceRow(row);
+    },
+
     close: () => runner.close(),
   };
 }
@@ -421,4 +455,28 @@ interface NotificationRow {
   http_status: number | null;
   error: string;
   at_ms: number;
+}
+
+interface SilenceRow {
+  id: string;
+  brand: string;
+  problem: string;
+  created_by: string;
+  reason: string;
+  starts_at_ms: number;
+  ends_at_ms: number;
+  created_at_ms: number;
+}
+
+function fromSilenceRow(r: SilenceRow): Silence {
+  return {
+    id: r.id,
+    brand: r.brand === "" ? null : r.brand,
+    problem: r.problem === "" ? null : r.problem,
+    startsAt: Number(r.starts_at_ms),
+    endsAt: Number(r.ends_at_ms),
+    createdBy: r.created_by,
+    reason: r.reason,
+    createdAt: Number(r.created_at_ms),
+  };
 }

@@ -274,6 +274,29 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.corrections({ field: "sentiment", limit: 1 })).toHaveLength(1);
     });
 
+    it("silences() lists silences not over yet and a saved silence saved again replaces it", async ({ store }) => {
+      const HOUR = 3_600_000;
+      const silence = (id: string, endsAt: number, brand: string | null = "Lumio") => ({
+        id,
+        brand,
+        problem: id === "delivery" ? "delivery" : null,
+        startsAt: T0,
+        endsAt,
+        createdBy: "ola",
+        reason: "planned maintenance",
+        createdAt: T0,
+      });
+      await store.saveSilence(silence("over", T0 + HOUR));
+      await store.saveSilence(silence("delivery", T0 + 5 * HOUR));
+      await store.saveSilence(silence("all", T0 + 3 * HOUR, null));
+      const now = T0 + 2 * HOUR;
+      expect(await store.silences({ now })).toEqual([silence("all", T0 + 3 * HOUR, null), silence("delivery", T0 + 5 * HOUR)]);
+      await store.saveSilence(silence("all", now));
+      expect((await store.silences({ now })).map((s) => s.id)).toEqual(["delivery"]);
+      expect(await store.silence("all")).toEqual(silence("all", now, "Lumio"));
+      expect(await store.silence("none")).toBeNull();
+    });
+
     it("every query parameter holding SQL is treated as data", async ({ store }) => {
       const evil = "x'; DROP TABLE mentions; --";
       const evil2 = "\\'); DROP DATABASE default; SELECT ('";

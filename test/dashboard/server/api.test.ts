@@ -6,6 +6,7 @@ import {
   type IncidentView,
   type MentionView,
   type MinutePoint,
+  type SilenceView,
   type SourceHealthView,
 } from "../../../dashboard/protocol";
 import { CONTENT_SECURITY_POLICY } from "../../../dashboard/server/http";
@@ -214,6 +215,48 @@ describe("API", () => {
       body: JSON.stringify({ label: "neutral" }),
     });
     expect(reply.status).toBe(403);
+  });
+
+  test("POST silences stores a silence as the signed-in user and GET silences lists it", async () => {
+    const reply = await send(d.url, API.silences, {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body: JSON.stringify({ brand: "Lumio", problem: "delivery", endsAt: d.clock.now + 3_600_000, reason: "courier strike, statement out" }),
+    });
+    expect(reply.status).toBe(201);
+    const created = reply.json() as SilenceView;
+    expect(created).toMatchObject({
+      brand: "Lumio",
+      problem: "delivery",
+      startsAt: d.clock.now,
+      endsAt: d.clock.now + 3_600_000,
+      createdBy: "ola",
+      reason: "courier strike, statement out",
+    });
+    const listed = (await get(API.silences)).json() as SilenceView[];
+    expect(listed).toContainEqual(created);
+
+    const expired = await send(d.url, API.expireSilence(created.id), { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(expired.status).toBe(200);
+    expect((expired.json() as SilenceView).endsAt).toBe(d.clock.now);
+    expect(((await get(API.silences)).json() as SilenceView[]).map((s) => s.id)).not.toContain(created.id);
+  });
+
+  test("POST silences with a bad body answers 400 naming every problem and stores nothing", async () => {
+    const reply = await send(d.url, API.silences, {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body: JSON.stringify({ brand: "Lumio", problem: "Outage!", endsAt: d.clock.now - 1 }),
+    });
+    expect(reply.status).toBe(400);
+    expect(reply.json()).toEqual({
+      error: "endsAt must be after startsAt; endsAt is in the past; problem must be a problem type such as outage or delivery",
+    });
+  });
+
+  test("POST expire of an unknown silence answers 404", async () => {
+    const reply = await send(d.url, API.expireSilence("nope"), { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(404);
   });
 
   test("POST acknowledge answers 404 for an unknown incident", async () => {

@@ -1,0 +1,134 @@
+import { createServer, type Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { createSafeHttp, type SafeHttp } from "../../../collectors/http";
+import { dispatchChange } from "../../../pipeline/alerts/dispatch";
+import { webhookNotifier } from "../../../pipeline/alerts/webhook";
+import type { Incident } from "../../../pipeline/mention";
+import { openStore } from "../../../pipeline/store/open-store";
+import type { Store } from "../../../pipeline/store/store";
+import { freshDatabase } from "../../contracts/store.contract";
+import { tempDirs } from "../../support/temp-dir";
+
+const dirs = tempDirs();
+const T = Date.UTC(2026, 10, 23, 14, 10);
+const HOUR = 3_600_000;
+const FAST = { attempts: 1, backoffMs: 10, timeoutMs: 2_000 };
+const SETTINGS = { lang: "pl" as const, timeZone: "Europe/Warsaw", dashboardUrl: "https://earshot.example.com/", delivery: FAST };
+
+const incident = (key: string, brand = "Lumio"): Incident => ({
+  key,
+  kind: "spike",
+  source: null,
+  brand,
+  state: "firing",
+  severity: "warning",
+  startedAt: T,
+  updatedAt: T,
+  acknowledgedAt: null,
+  acknowledgedBy: null,
+  resolvedAt: null,
+  peakNegative: 12,
+  baseline: 1,
+  firstMentionId: "demo:1",
+  summary: "",
+});
+
+let server: Server;
+let base = "";
+let store: Store;
+let http: SafeHttp;
+const received: unknown[] = [];
+
+beforeAll(async () => {
+  store = await openStore({ kind: "embedded", dataDir: dirs.make("earshot-dispatch-"), database: freshDatabase() });
+  http = createSafeHttp({ allowPrivateNetworks: true });
+  server = createServer((req, res) => {
+    let raw = "";
+    req.setEncoding("utf8");
+    req.on("data", (c: string) => (raw += c));
+    req.on("end", () => {
+      received.push(JSON.parse(raw));
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await http.close();
+  await store.close();
+});
+
+describe("dispatchChange()", () => {
+  test("dispatchChange() sends a firing notice in the configured language with the dashboard link", async () => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchChange({ kind: "firing", incident: incident("lumio-1") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      event: "firing",
+      lang: "pl",
+      link: "https://earshot.example.com/#/incidents/lumio-1",
+      incident: { key: "lumio-1" },
+    });
+    expect((received[0] as { text: string }).text).toContain("negatywnych wzmianek");
+    expect(await store.notifications("lumio-1")).toMatchObject([{ status: "delivered", event: "firing" }]);
+  });
+
+  test("dispatchChange() sends nothing for an update of an open incident", async () => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchChange({ kind: "updated", incident: incident("lumio-2") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    expect(received).toEqual([]);
+    expect(await store.notifications("lumio-2")).toEqual([]);
+  });
+
+  test("dispatchChange() under a silence of the brand sends nothing and records who silenced it until when", async () => {
+    received.length = 0;
+    await store.saveSilence({
+      id: "sil-1",
+      brand: "Acme",
+      problem: null,
+      startsAt: T - HOUR,
+      endsAt: T + HOUR,
+      createdBy: "ola",
+      reason: "planned maintenance",
+      createdAt: T - HOUR,
+    });
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchChange({ kind: "firing", incident: incident("acme-1", "Acme") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    expect(received).toEqual([]);
+    expect(await store.notifications("acme-1")).toEqual([
+      {
+        incidentKey: "acme-1",
+        channel: "webhook",
+        target: `${base}/hook`,
+        event: "firing",
+        attempt: 0,
+        status: "silenced",
+        httpStatus: null,
+        error: `silenced by ola until ${new Date(T + HOUR).toISOString()} (sil-1: planned maintenance)`,
+        at: T,
+      },
+    ]);
+  });
+
+  test("dispatchChange() after the silence has ended sends the notice", async () => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchChange({ kind: "firing", incident: incident("acme-2", "Acme") }, { notifiers: [hook], store, now: () => T + 2 * HOUR }, SETTINGS);
+    expect(received).toHaveLength(1);
+  });
+
+  test("dispatchChange() sends the notice when the store cannot list silences", async () => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    const failing = {
+      silences: () => Promise.reject(new Error("store down")),
+      recordNotification: () => Promise.reject(new Error("store down")),
+    };
+    await dispatchChange({ kind: "firing", incident: incident("acme-3", "Acme") }, { notifiers: [hook], store: failing, now: () => T }, SETTINGS);
+    expect(received).toHaveLength(1);
+  });
+});
