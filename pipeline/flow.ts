@@ -32,7 +32,7 @@ import { matchBrands, type BrandMatcher } from "./stages/match-brands";
 import { normalize } from "./stages/normalize";
 import { scoreSentiment } from "./stages/score-sentiment";
 import type { Spill } from "./store/spill";
-import type { QuarantineRecord, Store } from "./store/store";
+import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
 import { writeMentions, type WriteResult } from "./store/writer";
 import type { Quarantined, Verdict } from "./verdict";
 
@@ -140,7 +140,10 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   const incidents$ = desk.changes$.pipe(
     concatMap((change) =>
       from(
-        deps.store.saveIncident(change.incident).then(
+        Promise.all([
+          deps.store.saveIncident(change.incident),
+          deps.store.recordIncidentEvent(incidentEvent(change, scheduler.now())),
+        ]).then(
           () => change,
           (err: unknown) => {
             log.error({ err, incident: change.incident.key }, "incident not saved");
@@ -203,6 +206,17 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
           live.complete();
         },
       }),
+  };
+}
+
+/** The timeline entry of a change: who did it (a user acknowledges; the rest is the system's). */
+function incidentEvent({ kind, incident }: IncidentChange, at: number): IncidentEventRecord {
+  return {
+    incidentKey: incident.key,
+    at,
+    type: kind,
+    actor: kind === "acknowledged" ? (incident.acknowledgedBy ?? "") : "earshot",
+    detail: kind === "acknowledged" || kind === "resolved" ? "" : incident.summary,
   };
 }
 

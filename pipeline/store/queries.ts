@@ -167,6 +167,16 @@ SELECT
 FROM {db}.silences FINAL
 WHERE id = {id:String}
 LIMIT 1`,
+
+  /** record_incident_event: rows go through SqlRunner.insert into this table. */
+  recordIncidentEventTable: "{db}.incident_events",
+
+  /** incident_events: one incident's timeline, oldest first. */
+  incidentEvents: `
+SELECT incident_key, toUnixTimestamp64Milli(at) AS at_ms, type, actor, detail
+FROM {db}.incident_events
+WHERE incident_key = {key:String}
+ORDER BY at, type`,
 } as const;
 
 export type QueryName = keyof typeof queries;

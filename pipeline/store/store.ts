@@ -23,6 +23,17 @@ export interface NotificationRecord {
   at: number;
 }
 
+/** One change in an incident's life and who made it. */
+export interface IncidentEventRecord {
+  incidentKey: string;
+  /** Epoch ms. */
+  at: number;
+  type: "firing" | "updated" | "acknowledged" | "resolved" | "escalated" | "silenced";
+  /** A user name, or "earshot" for what the system did itself. */
+  actor: string;
+  detail: string;
+}
+
 /** An item a stage could not handle: kept, visible, replayable. */
 export interface QuarantineRecord {
   /** Epoch ms. */
@@ -72,6 +83,10 @@ export interface Store {
   incident(key: string): Promise<Incident | null>;
   /** Newest first (by startedAt). */
   incidents(q: { brand?: string; limit: number }): Promise<Incident[]>;
+
+  recordIncidentEvent(e: IncidentEventRecord): Promise<void>;
+  /** Oldest first. */
+  incidentEvents(incidentKey: string): Promise<IncidentEventRecord[]>;
 
   recordNotification(n: NotificationRecord): Promise<void>;
   /** Oldest first. */
@@ -170,6 +185,26 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
     async incidents({ brand, limit }) {
       const rows = await runner.query<IncidentRow>(sql.incidents, { brand: brand ?? "", limit });
       return rows.map(fromIncidentRow);
+    },
+
+    async recordIncidentEvent(e) {
+      await runner.insert(sql.recordIncidentEventTable, [
+        { incident_key: e.incidentKey, at: e.at, type: e.type, actor: e.actor, detail: e.detail },
+      ]);
+    },
+
+    async incidentEvents(incidentKey) {
+      const rows = await runner.query<{ incident_key: string; at_ms: number; type: string; actor: string; detail: string }>(
+        sql.incidentEvents,
+        { key: incidentKey },
+      );
+      return rows.map((r) => ({
+        incidentKey: r.incident_key,
+        at: Number(r.at_ms),
+        type: r.type as IncidentEventRecord["type"],
+        actor: r.actor,
+        detail: r.detail,
+      }));
     },
 
     async recordNotification(n) {

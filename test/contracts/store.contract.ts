@@ -297,6 +297,26 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.silence("none")).toBeNull();
     });
 
+    it("incidentEvents() returns one incident's timeline oldest first", async ({ store }) => {
+      const event = (incidentKey: string, at: number, type: "firing" | "acknowledged" | "resolved", actor = "earshot") => ({
+        incidentKey,
+        at,
+        type,
+        actor,
+        detail: type === "firing" ? "Lumio: 12 negative mentions in one minute (usual 1)" : "",
+      });
+      await store.recordIncidentEvent(event("lumio-1", T0 + 5, "resolved"));
+      await store.recordIncidentEvent(event("lumio-1", T0, "firing"));
+      await store.recordIncidentEvent(event("acme-1", T0 + 1, "firing"));
+      await store.recordIncidentEvent(event("lumio-1", T0 + 2, "acknowledged", "ola"));
+      expect(await store.incidentEvents("lumio-1")).toEqual([
+        event("lumio-1", T0, "firing"),
+        event("lumio-1", T0 + 2, "acknowledged", "ola"),
+        event("lumio-1", T0 + 5, "resolved"),
+      ]);
+      expect(await store.incidentEvents("none")).toEqual([]);
+    });
+
     it("every query parameter holding SQL is treated as data", async ({ store }) => {
       const evil = "x'; DROP TABLE mentions; --";
       const evil2 = "\\'); DROP DATABASE default; SELECT ('";

@@ -87,6 +87,9 @@ describe("buildFlow()", () => {
     expect(opened.startedAt).toBe(START + 60 * MINUTE);
     expect(opened.firstMentionId).toMatch(/^test:p/);
     expect((await store.incident(opened.key))?.state).toBe("resolved");
+    const timeline = (await store.incidentEvents(opened.key)).map((e) => [e.type, e.actor]);
+    expect(timeline[0]).toEqual(["firing", "earshot"]);
+    expect(timeline.at(-1)).toEqual(["resolved", "earshot"]);
 
     const kinds = new Set(events.map((e: LiveEvent) => e.type));
     expect(kinds).toEqual(new Set(["mention", "count", "incident"]));
