@@ -48,6 +48,32 @@ export interface SilenceRequest {
   reason?: string;
 }
 
+/** One change in an incident's life; actor "earshot" is the system itself. */
+export interface IncidentEventView {
+  at: number;
+  type: "firing" | "updated" | "acknowledged" | "resolved" | "escalated" | "silenced";
+  actor: string;
+  detail: string;
+}
+
+/** One attempt to deliver a notice. */
+export interface NotificationView {
+  channel: string;
+  target: string;
+  event: string;
+  attempt: number;
+  status: "delivered" | "failed" | "silenced";
+  httpStatus: number | null;
+  error: string;
+  at: number;
+}
+
+export interface IncidentDetailView {
+  incident: IncidentView;
+  events: IncidentEventView[];
+  notifications: NotificationView[];
+}
+
 /** A label set by hand on one mention. */
 export interface CorrectionView {
   mentionId: string;
@@ -152,6 +178,8 @@ export const API = {
   timeline: "/api/timeline",
   /** GET → IncidentView[] (newest first). */
   incidents: "/api/incidents",
+  /** GET → IncidentDetailView: the incident, its timeline and every delivery attempt. */
+  incident: (key: string) => `/api/incidents/${encodeURIComponent(key)}`,
   /** POST → IncidentView (acknowledged). */
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
   /** POST {label: SentimentLabel} → 201 CorrectionView: the team's label for one mention, kept for the model to learn from. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SourceHealthSnapshot } from "../../collectors/health";
-import { API, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
+import { API, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import { silenceProblems, type Silence } from "../../pipeline/incidents/silences";
@@ -35,6 +35,7 @@ const MAX_BRAND_CHARS = 200;
 const MAX_KEY_CHARS = 500;
 const ACKNOWLEDGE_PATH = /^\/api\/incidents\/([^/]+)\/acknowledge$/;
 const CORRECT_SENTIMENT_PATH = /^\/api\/mentions\/([^/]+)\/sentiment$/;
+const INCIDENT_PATH = /^\/api\/incidents\/([^/]+)$/;
 const EXPIRE_SILENCE_PATH = /^\/api\/silences\/([^/]+)\/expire$/;
 const MAX_MENTION_ID_CHARS = 1_000;
 const MAX_SILENCE_BODY_BYTES = 4_096;
@@ -105,6 +106,27 @@ export function createApi(deps: ApiDeps): ApiHandler {
       const incident = await deps.acknowledge(key, session.username);
       if (incident === null) throw new HttpError(404, "no such incident");
       const body: IncidentView = toIncidentView(incident);
+      sendJson(res, 200, body);
+      return true;
+    }
+    const one = INCIDENT_PATH.exec(path);
+    if (one) {
+      allow(req, "GET");
+      const key = decodeSegment(one[1]!);
+      if (key.length === 0 || key.length > MAX_KEY_CHARS) {
+        throw new HttpError(400, `the incident key must be 1–${MAX_KEY_CHARS} characters`);
+      }
+      const [incident, events, notifications] = await Promise.all([
+        deps.store.incident(key),
+        deps.store.incidentEvents(key),
+        deps.store.notifications(key),
+      ]);
+      if (incident === null) throw new HttpError(404, "no such incident");
+      const body: IncidentDetailView = {
+        incident: toIncidentView(incident),
+        events: events.map(({ at, type, actor, detail }) => ({ at, type, actor, detail })),
+        notifications: notifications.map(({ incidentKey: _key, ...n }) => n),
+      };
       sendJson(res, 200, body);
       return true;
     }

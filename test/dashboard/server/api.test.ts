@@ -3,6 +3,7 @@ import { createSourceHealth } from "../../../collectors/health";
 import {
   API,
   type ApiError,
+  type IncidentDetailView,
   type IncidentView,
   type MentionView,
   type MinutePoint,
@@ -256,6 +257,35 @@ describe("API", () => {
 
   test("POST expire of an unknown silence answers 404", async () => {
     const reply = await send(d.url, API.expireSilence("nope"), { method: "POST", headers: stateChanging(d.url, { cookie }) });
+    expect(reply.status).toBe(404);
+  });
+
+  test("GET incident answers the incident with its timeline and delivery attempts", async () => {
+    const key = "Lumio:spike:1";
+    await d.store.recordIncidentEvent({ incidentKey: key, at: now - 10 * MINUTE, type: "firing", actor: "earshot", detail: "Lumio: 42" });
+    await d.store.recordNotification({
+      incidentKey: key,
+      channel: "webhook",
+      target: "https://hooks.example.com/x",
+      event: "firing",
+      attempt: 1,
+      status: "delivered",
+      httpStatus: 204,
+      error: "",
+      at: now - 10 * MINUTE,
+    });
+    const reply = await get(API.incident(key));
+    expect(reply.status).toBe(200);
+    const body = reply.json() as IncidentDetailView;
+    expect(body.incident).toEqual(toIncidentView((await d.store.incident(key))!));
+    expect(body.events).toEqual([{ at: now - 10 * MINUTE, type: "firing", actor: "earshot", detail: "Lumio: 42" }]);
+    expect(body.notifications).toEqual([
+      { channel: "webhook", target: "https://hooks.example.com/x", event: "firing", attempt: 1, status: "delivered", httpStatus: 204, error: "", at: now - 10 * MINUTE },
+    ]);
+  });
+
+  test("GET incident answers 404 for an unknown key", async () => {
+    const reply = await get(API.incident("no-such-key"));
     expect(reply.status).toBe(404);
   });
 
