@@ -1,7 +1,12 @@
 /** The domain nouns, from a cleaned mention to an incident. */
 export type { RawMention } from "../collectors/source";
 
-export type Lang = "en" | "pl" | "ru" | "uk" | "und";
+/**
+ * ISO 639-1 code of a mention's language, or `und` (ISO 639-2 "undetermined").
+ * pl, ru, uk and en are scored; the others are detected so they are not mistaken
+ * for them (pipeline/stages/language/languages.ts).
+ */
+export type Lang = "en" | "pl" | "ru" | "uk" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "cs" | "sk" | "be" | "und";
 export type SentimentLabel = "negative" | "neutral" | "positive";
 
 /** A mention cleaned and matched to a watched brand. */

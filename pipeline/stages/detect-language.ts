@@ -1,182 +1,161 @@
 import type { Lang } from "../mention";
+import { BE_WORDS, RU_WORDS, UK_WORDS } from "./language/cyrillic-words";
+import { countLetters, type LetterCounts } from "./language/count-letters";
+import { guessWithEld } from "./language/eld-guess";
+import { SUPPORTED_LANGS, claimedLang, type KnownLang, type LanguageConfig } from "./language/languages";
+import { WORD_LANGS, scoreLatinWords } from "./language/latin-words";
+import { stripNonProse } from "./language/strip-non-prose";
 
 /**
- * The thin detector: a script and diacritic fast path, then a hand-weighted
- * stopword model for Latin text without Polish letters (pl vs en). It knows only
- * the languages Earshot scores; anything else is `und`. Its job is to be fast
- * and honest about doubt; a trained detector replaces it later.
+ * Language detection in two tiers. The fast path reads scripts, telling letters
+ * (ą ł ż, і ї є ґ, ы э ё, ў) and function words, and decides Polish (with or
+ * without diacritics), English, Russian, Ukrainian, Belarusian and Russian or
+ * Ukrainian typed in Latin letters; it costs a few microseconds. What it cannot
+ * settle (other Latin languages, very short or unclear texts, Cyrillic without
+ * telling letters or words) goes to eld, restricted to the configured languages.
+ * Anything else is `und`.
+ *
+ * Transliterated Russian ("ne rabotaet", "spasibo") is answered `ru` with method
+ * "translit" and a confidence of at most 0.6: it is Russian, so it belongs in a
+ * Russian filter, but Cyrillic lexicons will not read it, so downstream stages
+ * can tell it apart by the method.
  */
 
 export interface LanguageGuess {
   lang: Lang;
   /** In [0, 1]. */
   confidence: number;
-  /** Which rule decided: "cyrillic-letters", "cyrillic-words", "polish-letters", "stopwords", "claimed", "too-short", "unclear", "other-script". */
+  /**
+   * Which rule decided: "polish-letters", "cyrillic-letters", "cyrillic-words",
+   * "stopwords", "translit", "eld", "eld-other", "claimed", "too-short", "unclear",
+   * "other-script", "not-configured".
+   */
   method: string;
 }
 
-/** Enough text to decide; the rest only costs time. */
+/** Enough text to decide; the rest only costs time. Letters are counted over this much, */
 const SCAN_CHARS = 2_000;
+/** words read over this much (a few dozen words), */
+const WORD_CHARS = 600;
+/** and eld, the slow part, gets this much (eld itself stops at 1,000). */
+const ELD_CHARS = 400;
 const MIN_LETTERS = 3;
-/** Stopword evidence (in weight units) needed to call pl or en. */
+/** Word evidence (in weight units) the winner needs over the runner-up. */
 const MIN_MARGIN = 1.5;
-/**
- * Polish letters that decide on their own. Fewer go into the stopword model as
- * evidence, so a place name ("Łódź") does not turn an English post Polish.
- */
+/** Transliterated Russian needs this much evidence in all: "ne" alone is Czech or Slovak too. */
+const MIN_TRANSLIT = 3;
+/** Polish letters that decide on their own; fewer count as word evidence, so "Łódź" does not turn a post Polish. */
 const DECISIVE_POLISH_LETTERS = 3;
-/** Weight of each Polish letter below that count. */
 const POLISH_LETTER_WEIGHT = 1.5;
-
-// Links, handles and e-mail addresses are Latin whatever the language around them.
-const NOT_PROSE = /(?:https?:\/\/|www\.)\S+|[\w.+-]*@[\w.-]+/gi;
-const LATIN_TOKEN = /[a-z\u00c0-\u024f]+(?:['’][a-z]+)?/g;
-
+/** Non-Polish diacritics tolerated in a fast answer ("café" in English); more go to eld. */
+const MAX_OTHER_DIACRITICS = 1;
 /**
- * Stopwords: positive weight means Polish, negative means English. Polish is listed
- * with and without diacritics because people type "nie dziala", "juz", "sie".
- * Words both languages use ("to", "do", "no", "on", "a") carry little or no weight.
+ * Latin words inside a Cyrillic post are mostly names, codes and product terms
+ * ("502 Bad Gateway на сайте Vexa"); Cyrillic inside a Latin post is rarer. So
+ * Cyrillic letters count this much more when the two scripts are compared.
  */
-const STOPWORDS = new Map<string, number>([
-  // Polish, strong: function words that are not English words.
-  ...w(2, "nie sie się jest że już juz jak tak ale czy dla przez bardzo tylko jeszcze mam mnie jestem był byl była byla było bylo są sa może moze można mozna kiedy gdzie dlaczego czemu znowu znów znow zawsze nigdy nic nawet teraz dziś dzis dzisiaj wczoraj jutro przy pod nad bez jego jej ich tym tego tej który ktory która ktora które ktore coś cos wszystko wszyscy działa dziala działają dzialaja polecam dzięki dzieki dziękuję dziekuje proszę prosze kurde serio chyba oraz lub albo więc wiec też tez jednak żeby zeby jeśli jesli będzie bedzie mają maja mamy macie mój moj moja moje twój twoj pani państwo panstwo dobrze źle zle trzeba ktoś ktos nikt każdy kazdy bardziej mniej wtedy potem tutaj tam gdzieś gdzies od po za"),
-  // Polish, weak: short words English also writes, or rarely.
-  ...w(1, "w z na o ze co ta te ma mi ja ty ten pan"),
-  ...w(0.5, "u"),
-  // English, strong.
-  ...w(-2, "the is are was were be been being of and this that for with not my you your they have has had does did just what why how again still can't cant don't dont doesn't doesnt isn't isnt won't wont didn't didnt it's its i'm im at from by or but so very really about after since will would out all get got there their here when who which if than then our me he she his her them can could should working works today now know like love thanks thank please great good bad worst best any some been every down"),
-  ...w(-2, "also only before because ever never anyone else nothing something everything says said these those"),
-  ...w(-1.5, "in yet other"),
-  ...w(-1, "an up off into over us we am as new more hours minutes customers"),
-  ...w(-0.5, "a"),
-]);
+const CYRILLIC_BIAS = 1.5;
+/** The highest confidence for a transliterated text: its sentiment will be poor. */
+const TRANSLIT_CONFIDENCE = 0.6;
 
-function w(weight: number, words: string): [string, number][] {
-  return words.split(" ").map((word) => [word, weight]);
-}
+const PL = WORD_LANGS.indexOf("pl");
+const FAST_WORD_LANGS: ReadonlySet<string> = new Set(["pl", "en", "ru", "uk"]);
+const CYRILLIC_TOKEN = /[\u0400-\u04ff'’]+/g;
 
-// Spelling that gives a language away in words the lists above do not know.
-const POLISH_SPELLING = /rz|sz|cz|dz|prz|ów|ych|ami|ego|ość|osc|cja|cji|owa|ować|owac|wie|ieg|iej/;
-const ENGLISH_SPELLING = /th|wh|sh|ing$|tion|ould|ee|oo|ea|ck|ly$|[qvx]/;
-const SPELLING_WEIGHT = 0.4;
+export type DetectLanguage = (text: string, claimed?: string) => LanguageGuess;
 
-/** Ukrainian-only and Russian-only words for Cyrillic text that has no telling letter. */
-const UK_WORDS = new Set(["що", "як", "це", "та", "але", "дуже", "вже", "мені", "працює", "немає", "дякую", "чому", "коли", "тому", "зараз", "знову", "весь", "також"]);
-const RU_WORDS = new Set(["что", "как", "это", "уже", "очень", "мне", "работает", "нет", "спасибо", "почему", "когда", "тоже", "только", "сейчас", "опять", "снова", "все", "всё", "так"]);
-const CYRILLIC_TOKEN = /[\u0400-\u04ff]+/g;
+/** A detector that answers only `config.languages` (and `und`). */
+export const createLanguageDetector = (config: LanguageConfig = { languages: [...SUPPORTED_LANGS] }): DetectLanguage => {
+  const allowed: ReadonlySet<KnownLang> = new Set(config.languages);
+  const cyrillicAllowed: ReadonlySet<KnownLang> = new Set(config.languages.filter((l) => l === "ru" || l === "uk" || l === "be"));
+  /**
+   * Guesses the language of a mention. `claimed` (what the source said, e.g. "pl-PL")
+   * decides only when the text itself is too short or unclear.
+   */
+  return (text: string, claimed?: string): LanguageGuess => {
+    const fallback = claimedLang(claimed, allowed);
+    const sample = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
+    const prose = stripNonProse(sample);
+    const c = countLetters(prose);
+    const letters = c.latin + c.cyrillic + c.other;
 
-const LANGS: readonly Lang[] = ["en", "pl", "ru", "uk"];
+    let g: LanguageGuess;
+    if (letters < MIN_LETTERS) g = fallback ? guess(fallback, 0.3, "claimed") : guess("und", 0, "too-short");
+    else if (c.other > c.latin && c.other > c.cyrillic) g = guess("und", 0.6, "other-script");
+    else if (c.cyrillic * CYRILLIC_BIAS > c.latin) g = readCyrillic(prose, c, c.cyrillic / letters, fallback, cyrillicAllowed);
+    else g = readLatin(prose, c, fallback, allowed);
+    return g.lang === "und" || allowed.has(g.lang) ? g : guess("und", g.confidence / 2, "not-configured");
+  };
+};
 
-/**
- * Guesses the language of a mention. `claimed` (what the source said, e.g. "pl-PL")
- * decides only when the text itself is too short or unclear.
- */
-export const detectLanguage = (text: string, claimed?: string): LanguageGuess => {
-  const fallback = claimedLang(claimed);
-  const sample = text.length > SCAN_CHARS ? text.slice(0, SCAN_CHARS) : text;
-  const prose = sample.includes("@") || sample.includes("http") || sample.includes("www.") ? sample.replace(NOT_PROSE, " ") : sample;
-  const c = countLetters(prose);
-  const letters = c.latin + c.cyrillic + c.other;
+/** The detector over every language Earshot names (`SUPPORTED_LANGS`). */
+export const detectLanguage: DetectLanguage = createLanguageDetector();
 
-  if (letters < MIN_LETTERS) return fallback ? guess(fallback, 0.3, "claimed") : guess("und", 0, "too-short");
-  if (c.other > c.latin && c.other > c.cyrillic) return guess("und", 0.6, "other-script");
+const readCyrillic = (prose: string, c: LetterCounts, share: number, fallback: KnownLang | null, allowed: ReadonlySet<KnownLang>): LanguageGuess => {
+  // Serbian or Macedonian letters: a Cyrillic language we do not name.
+  if (c.otherCyrillic > 0 && c.otherCyrillic >= c.ukLetters + c.ruLetters + c.beLetters) return guess("und", 0.5, "cyrillic-letters");
+  if (c.beLetters > 0) return guess("be", 0.9 * share, "cyrillic-letters");
+  // і next to ы or э, without ї є ґ, is Belarusian (Ukrainian never writes ы/э; Russian never і).
+  if (c.ukLetters > 0 && c.yEr > 0 && c.ukOnly === 0) return guess("be", 0.8 * share, "cyrillic-letters");
+  if (c.ukLetters > 0 && c.ukLetters >= c.ruLetters) return guess("uk", 0.95 * share, "cyrillic-letters");
 
-  if (c.cyrillic > c.latin) {
-    const share = c.cyrillic / letters;
-    if (c.ukLetters > 0 && c.ukLetters >= c.ruLetters) return guess("uk", 0.95 * share, "cyrillic-letters");
-    if (c.ruLetters > 0) return guess("ru", 0.95 * share, "cyrillic-letters");
-    // Belarusian, Serbian, Bulgarian … letters: a Cyrillic language we do not score.
-    if (c.otherCyrillic > 0) return guess("und", 0.5, "cyrillic-letters");
-    let uk = 0;
-    let ru = 0;
-    for (const token of prose.toLowerCase().match(CYRILLIC_TOKEN) ?? []) {
-      if (UK_WORDS.has(token)) uk++;
-      else if (RU_WORDS.has(token)) ru++;
-    }
-    if (uk > ru) return guess("uk", 0.8 * share, "cyrillic-words");
-    if (fallback === "uk" && ru === 0) return guess("uk", 0.6 * share, "claimed");
-    // Russian is far more common among Cyrillic mentions, so it is the default.
-    return guess("ru", (ru > 0 ? 0.85 : 0.7) * share, ru > 0 ? "cyrillic-words" : "cyrillic-letters");
+  let uk = 0;
+  let ru = 0;
+  let be = 0;
+  for (const token of head(prose, WORD_CHARS).toLowerCase().match(CYRILLIC_TOKEN) ?? []) {
+    const word = token.includes("’") ? token.replaceAll("’", "'") : token;
+    if (UK_WORDS.has(word)) uk++;
+    if (RU_WORDS.has(word)) ru++;
+    if (BE_WORDS.has(word)) be++;
+  }
+  // ы э ё are Belarusian too; Belarusian words without ў ("дзякуй", "сёння") tell it apart.
+  if (be > uk && be > ru) return guess("be", 0.7 * share, "cyrillic-words");
+  if (c.ruLetters > 0) return guess("ru", 0.95 * share, "cyrillic-letters");
+  if (uk > ru) return guess("uk", Math.min(0.9, 0.6 + 0.1 * (uk - ru)) * share, "cyrillic-words");
+  if (ru > uk) return guess("ru", Math.min(0.9, 0.6 + 0.1 * (ru - uk)) * share, "cyrillic-words");
+  if (fallback === "uk" || fallback === "be" || fallback === "ru") return guess(fallback, 0.6 * share, "claimed");
+  const e = guessWithEld(head(prose, ELD_CHARS), allowed, fallback);
+  if (e !== null && e.lang !== "und" && e.lang !== "ru") return guess(e.lang, e.confidence * share * 0.8, e.method);
+  // Russian is far more common among Cyrillic mentions, so it is the default.
+  return guess("ru", 0.6 * share, "cyrillic-letters");
+};
+
+const readLatin = (prose: string, c: LetterCounts, fallback: KnownLang | null, allowed: ReadonlySet<KnownLang>): LanguageGuess => {
+  if (c.polish >= DECISIVE_POLISH_LETTERS) return guess("pl", Math.min(0.98, 0.85 + 0.02 * c.polish), "polish-letters");
+
+  const { scores, words, telling } = scoreLatinWords(head(prose, WORD_CHARS));
+  scores[PL]! += c.polish * POLISH_LETTER_WEIGHT;
+  // One word nobody's list knows ("Lumio 2024", a name): n-grams of a name are noise.
+  if (words < 2 && telling === 0 && c.polish === 0 && c.otherLatin === 0) {
+    return fallback ? guess(fallback, 0.3, "claimed") : guess("und", 0.1, "too-short");
+  }
+  let best = 0;
+  for (let i = 1; i < scores.length; i++) if (scores[i]! > scores[best]!) best = i;
+  let second = -Infinity;
+  for (let i = 0; i < scores.length; i++) if (i !== best && scores[i]! > second) second = scores[i]!;
+  const lang = WORD_LANGS[best]!;
+  const margin = scores[best]! - second;
+  const translit = lang === "ru" || lang === "uk";
+  if (FAST_WORD_LANGS.has(lang) && margin >= MIN_MARGIN && c.otherLatin <= MAX_OTHER_DIACRITICS && (!translit || scores[best]! >= MIN_TRANSLIT)) {
+    const confidence = 0.5 + 0.45 * (1 - Math.exp(-margin / 4));
+    return translit ? guess(lang, Math.min(TRANSLIT_CONFIDENCE, confidence), "translit") : guess(lang, confidence, "stopwords");
   }
 
-  if (c.polish >= DECISIVE_POLISH_LETTERS) {
-    return guess("pl", Math.min(0.98, 0.85 + 0.02 * c.polish), "polish-letters");
-  }
-
-  let score = c.polish * POLISH_LETTER_WEIGHT;
-  for (const token of prose.toLowerCase().match(LATIN_TOKEN) ?? []) {
-    const known = STOPWORDS.get(token.replace("’", "'"));
-    if (known !== undefined) score += known;
-    else if (token.length >= 4) {
-      if (POLISH_SPELLING.test(token)) score += SPELLING_WEIGHT;
-      if (ENGLISH_SPELLING.test(token)) score -= SPELLING_WEIGHT;
-    }
-  }
-  // Other Latin diacritics (ä, é, ñ, š …) point to a language we do not score.
-  score -= Math.sign(score) * Math.min(Math.abs(score), c.otherLatin * 0.5);
-  const margin = Math.abs(score);
-  if (margin >= MIN_MARGIN) {
-    return guess(score > 0 ? "pl" : "en", 0.5 + 0.45 * (1 - Math.exp(-margin / 4)), "stopwords");
-  }
+  const e = guessWithEld(head(prose, ELD_CHARS), allowed, fallback);
+  if (e !== null) return guess(e.lang, e.confidence, e.method);
   if (fallback) return guess(fallback, 0.4, "claimed");
   return guess("und", 0.2, "unclear");
 };
 
+/** The start of `text`, cut at a space so no word is split. */
+const head = (text: string, chars: number): string => {
+  if (text.length <= chars) return text;
+  const cut = text.lastIndexOf(" ", chars);
+  return text.slice(0, cut > chars / 2 ? cut : chars);
+};
+
 const guess = (lang: Lang, confidence: number, method: string): LanguageGuess => ({
   lang,
-  confidence: Math.round(confidence * 100) / 100,
+  confidence: Math.round(Math.min(1, Math.max(0, confidence)) * 100) / 100,
   method,
 });
-
-/** "pl-PL", "ru_RU", "EN" → a Lang Earshot knows; "ua" is a common misspelling of "uk". */
-const claimedLang = (claimed: string | undefined): Lang | null => {
-  if (!claimed) return null;
-  const primary = claimed.trim().toLowerCase().split(/[-_]/, 1)[0] ?? "";
-  const lang = primary === "ua" ? "uk" : primary;
-  return (LANGS as readonly string[]).includes(lang) ? (lang as Lang) : null;
-};
-
-interface LetterCounts {
-  latin: number;
-  cyrillic: number;
-  other: number;
-  /** ą ć ę ł ń ś ź ż (ó is shared with Spanish, Czech … and not counted). */
-  polish: number;
-  otherLatin: number;
-  /** і ї є ґ */
-  ukLetters: number;
-  /** ы э ъ ё */
-  ruLetters: number;
-  /** ў ђ ј љ њ ћ џ ѓ ќ ѕ */
-  otherCyrillic: number;
-}
-
-// One pass over char codes: this is the 0.3 µs fast path (DESIGN §10).
-const countLetters = (s: string): LetterCounts => {
-  const c: LetterCounts = { latin: 0, cyrillic: 0, other: 0, polish: 0, otherLatin: 0, ukLetters: 0, ruLetters: 0, otherCyrillic: 0 };
-  for (let i = 0; i < s.length; i++) {
-    const code = s.charCodeAt(i);
-    if (code < 0x80) {
-      if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) c.latin++;
-    } else if (code >= 0x400 && code <= 0x4ff) {
-      c.cyrillic++;
-      const lower = code < 0x430 && code >= 0x410 ? code + 0x20 : code < 0x410 ? code + 0x50 : code;
-      if (lower === 0x456 || lower === 0x457 || lower === 0x454 || lower === 0x491 || code === 0x490) c.ukLetters++;
-      else if (lower === 0x44b || lower === 0x44d || lower === 0x44a || lower === 0x451) c.ruLetters++;
-      else if (OTHER_CYRILLIC.has(lower)) c.otherCyrillic++;
-    } else if (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7) {
-      c.latin++;
-      if (POLISH_LETTERS.has(code)) c.polish++;
-      else if (code !== 0xf3 && code !== 0xd3) c.otherLatin++;
-    } else if (code >= 0x1e00 && code <= 0x1eff) {
-      c.latin++;
-      c.otherLatin++;
-    } else if ((code >= 0x370 && code <= 0x3ff) || (code >= 0x530 && code <= 0x1dff) || (code >= 0x3040 && code <= 0x9fff) || (code >= 0xac00 && code <= 0xd7af)) {
-      c.other++;
-    }
-  }
-  return c;
-};
-
-const POLISH_LETTERS = new Set([0x104, 0x105, 0x106, 0x107, 0x118, 0x119, 0x141, 0x142, 0x143, 0x144, 0x15a, 0x15b, 0x179, 0x17a, 0x17b, 0x17c]);
-const OTHER_CYRILLIC = new Set([0x45e, 0x452, 0x458, 0x459, 0x45a, 0x45b, 0x45f, 0x453, 0x45c, 0x455]);
