@@ -27,7 +27,7 @@ import type { LiveEvent, ScoredMention } from "./mention";
 import { MinuteJudge, type JudgedMinute } from "./spikes/judge-minutes";
 import { minuteCounts } from "./spikes/minute-counts";
 import type { SpikeSettings } from "./spikes/detect-spike";
-import { detectLanguage } from "./stages/detect-language";
+import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
 import { matchBrands, type BrandMatcher } from "./stages/match-brands";
 import { normalize } from "./stages/normalize";
 import { scoreSentiment } from "./stages/score-sentiment";
@@ -40,6 +40,8 @@ export interface FlowDeps {
   store: Store;
   spill: Spill;
   brands: BrandMatcher;
+  /** Restricted to the configured languages; every language Earshot knows when absent. */
+  detectLanguage?: DetectLanguage;
   desk: IncidentDesk;
   /** Sends the notices of one incident change (never throws; deliveries are recorded by it). */
   notify(change: IncidentChange): Promise<void>;
@@ -85,6 +87,7 @@ const NOTIFY_CONCURRENCY = 4;
 export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   const scheduler = deps.scheduler ?? asyncScheduler;
   const { settings, log, desk } = deps;
+  const detectLanguage = deps.detectLanguage ?? detectAnyLanguage;
   const live = new Subject<LiveEvent>();
   const writes = new Subject<WriteResult>();
   const quarantined = new Subject<Quarantined>();

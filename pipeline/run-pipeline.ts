@@ -13,6 +13,7 @@ import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
+import { createLanguageDetector } from "./stages/detect-language";
 import { compileBrands } from "./stages/match-brands";
 import { openStore } from "./store/open-store";
 import { Spill } from "./store/spill";
@@ -73,6 +74,7 @@ export async function runPipeline(
     store,
     spill,
     brands: compileBrands(config.brands),
+    detectLanguage: createLanguageDetector(config.language),
     desk,
     notify,
     settings: { maxTextChars: config.pipeline.maxTextChars, writer: config.pipeline.writer, spikes: config.spikes },

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
+import { runEvalLanguageCommand } from "./eval-language-command";
 import { runImportCommand } from "./import-command";
 import { runPollCommand } from "./poll-command";
 import { sourcesText } from "./sources-command";
@@ -21,6 +22,9 @@ Usage:
   earshot poll --source KIND --options JSON [--allow-private-networks]
                                   one poll of a source configuration, printed as
                                   normalised mentions (JSON lines)
+  earshot eval language --data FILE.jsonl [--json] [--errors]
+                                  accuracy of language detection on a labelled
+                                  set ({"text","lang"} lines), per language and case
   earshot help                    this text
 
 Environment: EARSHOT_ADMIN_USER, EARSHOT_ADMIN_PASSWORD, EARSHOT_SESSION_SECRET,
@@ -28,12 +32,29 @@ EARSHOT_WEBHOOK_SECRET, EARSHOT_STORE_PASSWORD (secrets; only from the environme
 and EARSHOT_* overrides of configuration values (see README, "Configuration").
 `;
 
+interface CommandIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** Commands that read their own arguments: `earshot eval language …` is "eval language". */
+const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
+  "eval language": runEvalLanguageCommand,
+};
+
 /** Runs one command; resolves to the process exit code. */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [command = "help", ...rest] = argv;
   if (command === "help" || command === "--help" || command === "-h") {
     process.stdout.write(HELP);
     return 0;
+  }
+  // Commands with their own options parse their own arguments.
+  const own = OWN_ARGS[command === "eval" ? `eval ${rest[0] ?? ""}` : command];
+  if (own) return own(command === "eval" ? rest.slice(1) : rest, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  if (command === "eval") {
+    process.stderr.write(`earshot eval: say what to evaluate: ${Object.keys(OWN_ARGS).filter((k) => k.startsWith("eval ")).map((k) => k.slice(5)).join(", ")}\n`);
+    return 2;
   }
   let options: { config?: string; table?: boolean; source?: string; options?: string; "allow-private-networks"?: boolean };
   let positionals: string[];

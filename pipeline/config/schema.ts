@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
+import { SUPPORTED_LANGS } from "../stages/language/languages";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -52,6 +53,15 @@ export const configSchema = z.strictObject({
           maxRows: z.number().int().min(1).max(100_000).default(5_000).describe("Largest batch written at once."),
         })
         .prefault({}).describe("Writes go out when either limit is reached: langfuse's size-or-interval batching."),
+    })
+    .prefault({}),
+  language: z
+    .strictObject({
+      languages: z
+        .array(z.enum(SUPPORTED_LANGS))
+        .min(1)
+        .default([...SUPPORTED_LANGS])
+        .describe("Languages detection may answer; text in any other is `und`. pl, ru, uk and en are scored for sentiment."),
     })
     .prefault({}),
   spikes: z

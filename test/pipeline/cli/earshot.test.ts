@@ -42,6 +42,20 @@ describe("earshot (bin)", () => {
     expect(r.stdout).not.toContain("do-not-print-me");
   });
 
+  test("earshot eval language runs the evaluation on a labelled file and prints JSON with --json", () => {
+    const r = earshot("eval", "language", "--data", "test/fixtures/language/unseen.jsonl", "--json");
+    expect(r.status).toBe(0);
+    const report = JSON.parse(r.stdout) as { n: number; accuracy: number };
+    expect(report.n).toBe(52);
+    expect(report.accuracy).toBeGreaterThan(0.5);
+  });
+
+  test("earshot eval without what to evaluate names the evaluations", () => {
+    const r = earshot("eval");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("language");
+  });
+
   test("earshot with an unknown command says so and shows the help", () => {
     const r = earshot("frobnicate");
     expect(r.status).toBe(2);
