@@ -33,11 +33,23 @@ export interface SourceHealthSnapshot {
   usualItemGapMs: number | null;
   /** Gaps that went into usualItemGapMs (a rhythm is only trusted after a few). */
   itemGaps: number;
+  /**
+   * At the last success: how old the newest mention collected so far was
+   * (that moment − its publishedAt), so the panel shows how far behind the
+   * source runs. Null until a mention with a date arrives.
+   */
+  lagMs: number | null;
+  /** Requests the API said were left at the last success (Page.quotaLeft); null when it does not say. */
+  quotaLeft: number | null;
 }
 
 export interface SourceHealth {
   register(id: string, kind: string, mode: SourceMode): void;
-  succeeded(id: string, result: { items: number; durationMs: number | null }): void;
+  /**
+   * `newestAt`: epoch ms of the newest publishedAt among the poll's mentions
+   * (newestPublishedAt()); `quotaLeft` as the page gave it.
+   */
+  succeeded(id: string, result: { items: number; durationMs: number | null; newestAt?: number | null; quotaLeft?: number | undefined }): void;
   failed(id: string, error: unknown, result: { durationMs: number | null }): void;
   skipped(id: string): void;
   /** Copies, ordered as registered. */
@@ -47,11 +59,31 @@ export interface SourceHealth {
 /** How a source that stays off (e.g. missing credentials) starts its lastError; the dashboard reads it. */
 export const SOURCE_OFF_PREFIX = "off:";
 
+/** A publishedAt further ahead of the clock than this is a wrong date, not a fresh mention: it is left out of the lag. */
+const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The newest publishedAt (ISO text or epoch ms) of `mentions`, epoch ms; null
+ * when none has a readable date. Dates ahead of `nowMs` by more than a few
+ * minutes are left out, so one wrong date cannot hide a source's lag.
+ */
+export function newestPublishedAt(mentions: readonly { publishedAt?: string | number | undefined }[], nowMs: number): number | null {
+  let newest: number | null = null;
+  for (const m of mentions) {
+    const at = typeof m.publishedAt === "number" ? m.publishedAt : typeof m.publishedAt === "string" ? Date.parse(m.publishedAt) : NaN;
+    if (!Number.isFinite(at) || at > nowMs + MAX_CLOCK_SKEW_MS) continue;
+    if (newest === null || at > newest) newest = at;
+  }
+  return newest;
+}
+
 /** Longer messages are cut: a server may put a whole HTML page into an error. */
 const MAX_ERROR_CHARS = 500;
 
 export function createSourceHealth(now: () => Date = () => new Date()): SourceHealth {
   const entries = new Map<string, SourceHealthSnapshot>();
+  /** Per source, the newest publishedAt collected so far (epoch ms): a quiet poll leaves it, and the lag grows. */
+  const newestItem = new Map<string, number>();
 
   const get = (id: string): SourceHealthSnapshot => {
     const entry = entries.get(id);
@@ -70,15 +102,19 @@ export function createSourceHealth(now: () => Date = () => new Date()): SourceHe
         existing.mode = mode;
       } else entries.set(id, blank(id, kind, mode));
     },
-    succeeded(id, { items, durationMs }) {
+    succeeded(id, { items, durationMs, newestAt, quotaLeft }) {
       const e = get(id);
       e.polls += 1;
-      e.lastSuccessAt = now().toISOString();
+      const at = now();
+      e.lastSuccessAt = at.toISOString();
+      if (newestAt !== undefined && newestAt !== null) newestItem.set(id, Math.max(newestItem.get(id) ?? newestAt, newestAt));
+      const newest = newestItem.get(id);
+      if (newest !== undefined) e.lagMs = Math.max(0, at.getTime() - newest);
+      e.quotaLeft = quotaLeft !== undefined && Number.isFinite(quotaLeft) ? quotaLeft : null;
       e.consecutiveFailures = 0;
       e.itemsLastPoll = items;
       if (durationMs !== null) e.lastPollMs = Math.round(durationMs);
       if (items > 0) {
-        const at = now();
         if (e.lastItemsAt !== null) {
           const gap = at.getTime() - Date.parse(e.lastItemsAt);
           // A moving average: the rhythm follows a source that gets busier or quieter.
@@ -123,6 +159,8 @@ function blank(id: string, kind: string, mode: SourceMode): SourceHealthSnapshot
     lastItemsAt: null,
     usualItemGapMs: null,
     itemGaps: 0,
+    lagMs: null,
+    quotaLeft: null,
   };
 }
 

@@ -4,6 +4,7 @@ import { demo } from "./demo/demo";
 import { appStore } from "./app-store/app-store";
 import { bluesky } from "./bluesky/bluesky";
 import { fileImport } from "./file-import/file-import";
+import { googlePlay } from "./google-play/google-play";
 import { hackernews } from "./hackernews/hackernews";
 import { mastodon } from "./mastodon/mastodon";
 import { reddit } from "./reddit/reddit";
@@ -25,6 +26,7 @@ export const pollingSources = {
   bluesky,
   youtube,
   "app-store": appStore,
+  "google-play": googlePlay,
   vk,
   telegram,
   "file-import": fileImport,

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import { createSourceHealth, SOURCE_OFF_PREFIX, type SourceHealth } from "./health";
+import { createSourceHealth, newestPublishedAt, SOURCE_OFF_PREFIX, type SourceHealth } from "./health";
 import type { SafeHttp } from "./http";
 import {
   DEFAULT_JITTER_MS,
@@ -129,7 +129,7 @@ export function scheduleSources(entries: readonly ConfiguredSource[], deps: Sche
       // Only now are the mentions stored, so only now may the cursor move past them.
       if (page.cursor !== null && !sameCursor(cursor, page.cursor)) await deps.cursors.save(source.id, page.cursor);
       const durationMs = performance.now() - started;
-      health.succeeded(source.id, { items: page.mentions.length, durationMs });
+      health.succeeded(source.id, { items: page.mentions.length, durationMs, newestAt: newestPublishedAt(page.mentions, now().getTime()), quotaLeft: page.quotaLeft });
       log.info({ fetched: page.mentions.length, ms: Math.round(durationMs) }, "poll done");
       return { status: "ok", items: page.mentions.length, durationMs };
     } catch (error) {
@@ -236,7 +236,7 @@ export function startStreaming(
     const forward = (mentions: RawMention[]) => {
       try {
         emit(mentions);
-        health.succeeded(id, { items: mentions.length, durationMs: null });
+        health.succeeded(id, { items: mentions.length, durationMs: null, newestAt: newestPublishedAt(mentions, now().getTime()) });
       } catch (error) {
         health.failed(id, error, { durationMs: null });
         log.warn({ err: error }, "streamed mentions could not be handed on");

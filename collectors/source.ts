@@ -35,6 +35,12 @@ export interface Page {
   mentions: RawMention[];
   /** The cursor to store once `mentions` are stored. */
   cursor: Cursor | null;
+  /**
+   * Requests the API says are left in its current window, read from its
+   * rate-limit headers (Reddit's and Mastodon's X-RateLimit-Remaining) on the
+   * poll's last response; omitted when the API gives none. Shown in health.
+   */
+  quotaLeft?: number;
 }
 
 export interface Logger {

@@ -144,6 +144,10 @@ export interface SourceHealthView {
   failures: number;
   /** Ticks skipped because the previous poll was still running. */
   skipped: number;
+  /** At the last success, how old the newest mention collected was (ms); null before any dated mention. */
+  lagMs: number | null;
+  /** Requests the source's API said were left at the last success; null when the API does not say. */
+  quotaLeft: number | null;
 }
 
 /** Server → browser, over the WebSocket at /live. */

@@ -106,8 +106,9 @@ export const mastodon: Source<MastodonOptions> = {
     }
 
     const mentions = [...collected.values()].sort((a, b) => compareIds(a.id, b.id)).map((e) => e.mention);
-    if (api.rateLimitRemaining !== undefined) ctx.log.debug({ rateLimitRemaining: api.rateLimitRemaining }, "rate limit left");
-    return { mentions, cursor: next };
+    if (api.rateLimitRemaining === undefined) return { mentions, cursor: next };
+    ctx.log.debug({ rateLimitRemaining: api.rateLimitRemaining }, "rate limit left");
+    return { mentions, cursor: next, quotaLeft: api.rateLimitRemaining };
   },
 };
 

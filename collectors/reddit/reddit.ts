@@ -101,6 +101,8 @@ interface Session {
   refreshed: boolean;
   headers: Record<string, string>;
   quotaLow: boolean;
+  /** X-Ratelimit-Remaining of the poll's last listing response, for health. */
+  quotaLeft: number | undefined;
 }
 
 export const reddit: Source<RedditOptions> = {
@@ -124,6 +126,7 @@ export const reddit: Source<RedditOptions> = {
       refreshed: false,
       headers,
       quotaLow: false,
+      quotaLeft: undefined,
     };
 
     const fresh: RedditItem[] = [];
@@ -135,7 +138,9 @@ export const reddit: Source<RedditOptions> = {
       writeStreamCursor(next, stream, result.next);
     }
     fresh.sort((a, b) => a.createdAt - b.createdAt || (a.mention.sourceId < b.mention.sourceId ? -1 : 1));
-    return { mentions: fresh.map((f): RawMention => f.mention), cursor: next };
+    const page: Page = { mentions: fresh.map((f): RawMention => f.mention), cursor: next };
+    if (session.quotaLeft !== undefined) page.quotaLeft = session.quotaLeft;
+    return page;
   },
 };
 
@@ -259,7 +264,7 @@ async function getListing(stream: Stream, extra: Record<string, string>, options
 
   const quota = readQuota(response.headers);
   if (quota.remaining !== undefined && quota.remaining < LOW_QUOTA) session.quotaLow = true;
-  // Health has no quota field yet: the figures go to the log.
+  if (quota.remaining !== undefined) session.quotaLeft = quota.remaining;
   ctx.log.debug({ stream: stream.name, quotaRemaining: quota.remaining, quotaUsed: quota.used, quotaResetSeconds: quota.resetSeconds }, "reddit quota");
 
   // Reddit sends a missing subreddit to a search page; reading that as the stream would be wrong.

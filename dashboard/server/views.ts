@@ -83,6 +83,8 @@ export function toSourceHealthView(s: SourceHealthSnapshot): SourceHealthView {
     polls: s.polls,
     failures: s.failures,
     skipped: s.skipped,
+    lagMs: s.lagMs,
+    quotaLeft: s.quotaLeft,
   };
 }
 

@@ -5,6 +5,9 @@ import { parseArgs } from "node:util";
 import { version as chdbVersion } from "chdb";
 import { benchAlertLatency } from "./alert-latency.bench";
 import { fixed, formatSections, int, ms, type Section } from "./figures";
+import { benchFeeds } from "./feeds.bench";
+import { benchLanguage } from "./language.bench";
+import { benchParse } from "./parse.bench";
 import { benchPipeline } from "./pipeline.bench";
 
 /**
@@ -53,6 +56,9 @@ let sections: Section[] = [machine];
 try {
   sections = sections.concat(await benchPipeline({ dataDir, count, progress }));
   sections = sections.concat(await benchAlertLatency({ dataDir, trials, speed: realTime ? 1 : 60, progress }));
+  sections = sections.concat(await benchParse({ progress }));
+  sections = sections.concat(await benchFeeds({ progress }));
+  sections = sections.concat(await benchLanguage({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

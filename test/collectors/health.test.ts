@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { createSourceHealth } from "../../collectors/health";
+import { createSourceHealth, newestPublishedAt } from "../../collectors/health";
 
 describe("createSourceHealth()", () => {
   const clock = (iso: string) => () => new Date(iso);
@@ -25,6 +25,8 @@ describe("createSourceHealth()", () => {
         lastItemsAt: null,
         usualItemGapMs: null,
         itemGaps: 0,
+        lagMs: null,
+        quotaLeft: null,
       },
       expect.objectContaining({ id: "demo-1", mode: "streaming" }),
     ]);
@@ -81,5 +83,38 @@ describe("createSourceHealth()", () => {
     const [s] = health.snapshot();
     expect(s).toMatchObject({ lastItemsAt: "2024-05-14T12:30:00.000Z", itemGaps: 2 });
     expect(s!.usualItemGapMs).toBe(Math.round(600_000 * 0.8 + 1_200_000 * 0.2));
+  });
+
+  test("succeeded() records the lag behind the newest mention, which grows while polls bring nothing newer", () => {
+    let now = "2024-05-14T12:00:00Z";
+    const health = createSourceHealth(() => new Date(now));
+    health.register("reddit-1", "reddit", "polling");
+    health.succeeded("reddit-1", { items: 0, durationMs: 10 });
+    expect(health.snapshot()[0]).toMatchObject({ lagMs: null, quotaLeft: null });
+    health.succeeded("reddit-1", { items: 3, durationMs: 10, newestAt: Date.parse("2024-05-14T11:58:30Z"), quotaLeft: 597 });
+    expect(health.snapshot()[0]).toMatchObject({ lagMs: 90_000, quotaLeft: 597 });
+    now = "2024-05-14T12:05:00Z";
+    health.succeeded("reddit-1", { items: 0, durationMs: 10, newestAt: null });
+    expect(health.snapshot()[0]).toMatchObject({ lagMs: 390_000, quotaLeft: null });
+    // An older mention arriving late does not make the source look more behind.
+    health.succeeded("reddit-1", { items: 1, durationMs: 10, newestAt: Date.parse("2024-05-14T10:00:00Z"), quotaLeft: 590 });
+    expect(health.snapshot()[0]).toMatchObject({ lagMs: 390_000, quotaLeft: 590 });
+    health.failed("reddit-1", new Error("HTTP 503"), { durationMs: 10 });
+    expect(health.snapshot()[0]).toMatchObject({ lagMs: 390_000, quotaLeft: 590 });
+  });
+
+  test("newestPublishedAt() reads ISO and epoch dates and leaves out unreadable and far-future ones", () => {
+    const now = Date.parse("2024-05-14T12:00:00Z");
+    const mentions = [
+      { publishedAt: "2024-05-14T11:50:00Z" },
+      { publishedAt: Date.parse("2024-05-14T11:55:00Z") },
+      { publishedAt: "yesterday" },
+      { publishedAt: "2030-01-01T00:00:00Z" },
+      {},
+    ];
+    expect(newestPublishedAt(mentions, now)).toBe(Date.parse("2024-05-14T11:55:00Z"));
+    // A couple of minutes ahead is a clock difference, not a wrong date.
+    expect(newestPublishedAt([{ publishedAt: "2024-05-14T12:02:00Z" }], now)).toBe(Date.parse("2024-05-14T12:02:00Z"));
+    expect(newestPublishedAt([{ publishedAt: "nope" }], now)).toBeNull();
   });
 });

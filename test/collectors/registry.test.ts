@@ -4,7 +4,7 @@ import { DEFAULT_JITTER_MS, DEFAULT_SCHEDULE, pollingSources, sourceEntrySchema,
 
 describe("registry", () => {
   test("registry lists rss as polled and demo as streaming", () => {
-    expect(Object.keys(pollingSources)).toEqual(["rss", "hackernews", "reddit", "mastodon", "bluesky", "youtube", "app-store", "vk", "telegram", "file-import"]);
+    expect(Object.keys(pollingSources)).toEqual(["rss", "hackernews", "reddit", "mastodon", "bluesky", "youtube", "app-store", "google-play", "vk", "telegram", "file-import"]);
     expect(Object.keys(streamingSources)).toEqual(["demo"]);
     for (const [kind, source] of [...Object.entries(pollingSources), ...Object.entries(streamingSources)]) expect(source.kind).toBe(kind);
   });

@@ -131,9 +131,12 @@ describe("scheduleSources()", () => {
 
   test("scheduleSources() records failures in health and clears the streak on success", async ({ recorded }) => {
     const server = await recorded.serve({ "/kraj.xml": [{ status: 503 }, { status: 503 }, POLISH] });
+    const delivered: RawMention[] = [];
     const { scheduler } = start([{ kind: "rss", url: server.url("/kraj.xml"), schedule: NEVER }], {
       cursors: memoryCursors([]),
-      deliver: async () => {},
+      deliver: async (_id, mentions) => {
+        delivered.push(...mentions);
+      },
       now: () => new Date("2024-05-14T12:00:00Z"),
     });
 
@@ -154,6 +157,9 @@ describe("scheduleSources()", () => {
     ]);
 
     expect(await scheduler.pollNow("rss-1")).toMatchObject({ status: "ok", items: 4 });
+    // The lag behind the newest of the delivered mentions; RSS has no quota headers.
+    const newest = Math.max(...delivered.map((m) => Date.parse(String(m.publishedAt))));
+    expect(scheduler.health.snapshot()[0]).toMatchObject({ lagMs: Date.parse("2024-05-14T12:00:00Z") - newest, quotaLeft: null });
     expect(scheduler.health.snapshot()[0]).toMatchObject({
       consecutiveFailures: 0,
       lastSuccessAt: "2024-05-14T12:00:00.000Z",

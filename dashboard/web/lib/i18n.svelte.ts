@@ -28,6 +28,10 @@ function formattersFor(locale: string) {
     }),
     full: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "long" }),
     integer: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
+    // A length of time in its plural form ("5 minut", "3 часа"), one Intl formatter per unit.
+    minutes: new Intl.NumberFormat(locale, { style: "unit", unit: "minute", unitDisplay: "long" }),
+    hours: new Intl.NumberFormat(locale, { style: "unit", unit: "hour", unitDisplay: "long" }),
+    days: new Intl.NumberFormat(locale, { style: "unit", unit: "day", unitDisplay: "long" }),
     decimal: new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }),
     score: new Intl.NumberFormat(locale, {
       minimumFractionDigits: 2,
@@ -111,6 +115,14 @@ export class I18n {
   ago = (epochMs: number, now: number = Date.now()): string => {
     const e = elapsed(epochMs, now);
     return e === null ? this.t("time.justNow") : this.#formats.relative.format(-e.value, e.unit);
+  };
+
+  /** "under a minute", "5 minutes", "3 hours", "2 days": a length of time in one unit. */
+  duration = (ms: number): string => {
+    const e = elapsed(0, ms);
+    if (e === null) return this.t("time.underMinute");
+    const format = e.unit === "minute" ? this.#formats.minutes : e.unit === "hour" ? this.#formats.hours : this.#formats.days;
+    return format.format(e.value);
   };
 
   /** Hours and minutes only, for axis labels. */

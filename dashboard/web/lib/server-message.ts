@@ -57,7 +57,10 @@ export function isSourceHealthView(v: unknown): v is SourceHealthView {
     isTimeOrNull(v.lastSuccessAt) &&
     isFiniteNumber(v.consecutiveFailures) &&
     (v.lastError === null || typeof v.lastError === "string") &&
-    (v.itemsLastPoll === null || isFiniteNumber(v.itemsLastPoll))
+    (v.itemsLastPoll === null || isFiniteNumber(v.itemsLastPoll)) &&
+    // Absent from servers older than these fields: read as unknown.
+    (v.lagMs === undefined || v.lagMs === null || isFiniteNumber(v.lagMs)) &&
+    (v.quotaLeft === undefined || v.quotaLeft === null || isFiniteNumber(v.quotaLeft))
   );
 }
 

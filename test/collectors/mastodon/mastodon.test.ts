@@ -65,6 +65,8 @@ describe("mastodon.poll() hashtags", () => {
       [`${TAG_PATH}?limit=40`, undefined, "application/json"],
     ]);
     expect(page.cursor?.["server"]).toBe(server.baseUrl);
+    // X-RateLimit-Remaining of the last response, for health.
+    expect(page.quotaLeft).toBe(297);
     expect(readStreamState(page.cursor?.["tag:lumio"])).toEqual({
       newest: "112439321034752017",
       floor: snowflakeAt(Date.parse("2024-05-14T11:48:02Z")),

@@ -161,6 +161,7 @@ describe("reddit.poll()", () => {
     expect(first.mentions).toHaveLength(100);
     expect(first.cursor).toMatchObject({ postsAnchor: "t3_gen100" });
     expect(c.log.lines.find((l) => l.msg === "reddit quota")?.obj).toMatchObject({ quotaRemaining: 5, quotaUsed: 595, quotaResetSeconds: 412 });
+    expect(first.quotaLeft).toBe(5);
     const second = await reddit.poll(options(server), first.cursor, ctx());
     expect(params(server, 2)["before"]).toBe("t3_gen100");
     expect(second.mentions.map((m) => m.sourceId)).toEqual(newer.slice(0, 30).reverse().map((p) => p.data["name"]));

@@ -318,7 +318,7 @@ describe("API", () => {
   test("GET /api/sources returns each source's health with its state, as health holds it now", async () => {
     healthClock = now - 90_000;
     health.register("rss-pl", "rss", "polling");
-    health.succeeded("rss-pl", { items: 7, durationMs: 1234.4 });
+    health.succeeded("rss-pl", { items: 7, durationMs: 1234.4, newestAt: now - 150_000, quotaLeft: 58 });
     // What collectors/schedule.ts records for a source whose credentials are missing.
     health.register("reddit", "reddit", "polling");
     health.failed("reddit", new Error("off: set EARSHOT_REDDIT_CLIENT_ID, EARSHOT_REDDIT_CLIENT_SECRET"), { durationMs: null });
@@ -348,6 +348,8 @@ describe("API", () => {
         polls: 1,
         failures: 0,
         skipped: 0,
+        lagMs: 60_000,
+        quotaLeft: 58,
       },
       {
         id: "reddit",
@@ -363,6 +365,8 @@ describe("API", () => {
         polls: 1,
         failures: 1,
         skipped: 0,
+        lagMs: null,
+        quotaLeft: null,
       },
       {
         id: "hn",
@@ -378,6 +382,8 @@ describe("API", () => {
         polls: 3,
         failures: 2,
         skipped: 0,
+        lagMs: null,
+        quotaLeft: null,
       },
       {
         id: "demo",
@@ -393,6 +399,8 @@ describe("API", () => {
         polls: 0,
         failures: 0,
         skipped: 0,
+        lagMs: null,
+        quotaLeft: null,
       },
     ] satisfies SourceHealthView[]);
 

@@ -110,6 +110,8 @@ describe("views", () => {
       polls: 9,
       failures: 3,
       skipped: 1,
+      lagMs: 95_000,
+      quotaLeft: 412,
     });
     expect(toSourceHealthView(s)).toEqual({
       id: "rss-pl",
@@ -125,6 +127,8 @@ describe("views", () => {
       polls: 9,
       failures: 3,
       skipped: 1,
+      lagMs: 95_000,
+      quotaLeft: 412,
     });
   });
 
@@ -153,6 +157,8 @@ function snapshot(fields: Partial<SourceHealthSnapshot>): SourceHealthSnapshot {
     polls: 0,
     failures: 0,
     skipped: 0,
+    lagMs: null,
+    quotaLeft: null,
     ...fields,
   };
 }

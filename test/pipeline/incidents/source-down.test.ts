@@ -22,6 +22,8 @@ const health = (fields: Partial<SourceHealthSnapshot>): SourceHealthSnapshot => 
   lastItemsAt: null,
   usualItemGapMs: null,
   itemGaps: 0,
+  lagMs: null,
+  quotaLeft: null,
   ...fields,
 });
 const ago = (ms: number) => new Date(NOW - ms).toISOString();

@@ -16,6 +16,8 @@ const VIEW: SourceHealthView = {
   polls: 9,
   failures: 3,
   skipped: 0,
+  lagMs: 95_000,
+  quotaLeft: null,
 };
 
 describe("isSourceHealthView()", () => {
@@ -37,6 +39,8 @@ describe("isSourceHealthView()", () => {
     ["a time as a string", { ...VIEW, lastSuccessAt: "2025-03-01T12:00:00Z" }],
     ["a failure count that is not a number", { ...VIEW, consecutiveFailures: "2" }],
     ["an error that is not text", { ...VIEW, lastError: { message: "x" } }],
+    ["a lag that is not a number", { ...VIEW, lagMs: "95 s" }],
+    ["a quota that is not a number", { ...VIEW, quotaLeft: "58" }],
   ])("isSourceHealthView() refuses %s", (_what, value) => {
     expect(isSourceHealthView(value)).toBe(false);
   });
