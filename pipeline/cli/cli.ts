@@ -4,6 +4,7 @@ import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
 import { runEvalLanguageCommand } from "./eval-language-command";
 import { runImportCommand } from "./import-command";
+import { runMatchCommand } from "./match-command";
 import { runPollCommand } from "./poll-command";
 import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
@@ -22,6 +23,8 @@ Usage:
   earshot poll --source KIND --options JSON [--allow-private-networks]
                                   one poll of a source configuration, printed as
                                   normalised mentions (JSON lines)
+  earshot match (--query Q | --brand B [--config FILE]) "TEXT"
+                                  whether and why a text matches a brand query
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
@@ -40,6 +43,7 @@ interface CommandIo {
 /** Commands that read their own arguments: `earshot eval language …` is "eval language". */
 const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   "eval language": runEvalLanguageCommand,
+  match: runMatchCommand,
 };
 
 /** Runs one command; resolves to the process exit code. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
+import { brandSchema } from "../stages/match-brands";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -9,7 +10,7 @@ import { SUPPORTED_LANGS } from "../stages/language/languages";
  * misspelt option never silently falls back to its default).
  */
 
-const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"], exclude: [] };
+const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"] };
 
 const storeSchema = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -25,12 +26,6 @@ const storeSchema = z.discriminatedUnion("kind", [
   }),
 ]);
 
-const brandSchema = z.strictObject({
-  name: z.string().min(1).describe("The brand as the team calls it."),
-  terms: z.array(z.string().min(1)).min(1).describe("Plain terms, case-insensitive; a trailing * matches any ending (Люмио* → Люмио, Люмиo-шный …)."),
-  exclude: z.array(z.string().min(1)).default([]).describe("Terms that rule a mention out (e.g. a namesake product)."),
-});
-
 export const configSchema = z.strictObject({
   store: storeSchema.default({ kind: "embedded", dataDir: "./data", database: "earshot" }),
   dashboard: z
@@ -41,7 +36,8 @@ export const configSchema = z.strictObject({
       secureCookies: z.boolean().default(false).describe("Set the session cookie's Secure flag (serve behind HTTPS)."),
     })
     .prefault({}),
-  brands: z.array(brandSchema).min(1).default([DEMO_BRAND]),
+  // prefault: the default goes through the brand schema too and gets its defaults
+  brands: z.array(brandSchema).min(1).prefault([DEMO_BRAND]),
   // prefault: the default goes through the schema too, so the demo gets its option defaults
   sources: sourceListSchema.refine((list) => list.length > 0, "at least one source").prefault([{ kind: "demo" }]),
   pipeline: z

@@ -1,31 +1,25 @@
 import { ConfigError } from "../errors";
 import type { Mention } from "../mention";
-import { drop, ok, type Verdict, type Warning } from "../verdict";
+import { drop, ok, quarantine, type Verdict, type Warning } from "../verdict";
+import { brandAst, type BrandSpec } from "./brand-query/brand-ast";
+import { compileAst, type CompiledQuery, type ExplainedNode, type MatchSubject } from "./brand-query/compile-query";
+import type { DiacriticMode } from "./brand-query/letters";
 import type { NormalizedMention } from "./normalize";
 
+export { brandSchema, type BrandConfig } from "./brand-query/brand-schema";
+
 /** A watched brand as configured (see `brands` in pipeline/config/schema.ts). */
-export interface BrandTerms {
-  name: string;
-  /** Case-insensitive terms or phrases; a trailing `*` matches any ending ("Люмио*"). */
-  terms: string[];
-  /** A mention containing any of these is not about this brand ("lumio lamp*"). */
-  exclude?: string[];
+export interface BrandTerms extends BrandSpec {
+  /** How diacritics count; default "ascii-too" (Żabka also finds Zabka). */
+  diacritics?: DiacriticMode;
 }
 
 /** A mention that names a watched brand; the language comes next. */
 export type BrandedMention = Omit<Mention, "lang">;
 
-interface CompiledTerm {
-  term: string;
-  pattern: RegExp;
-}
-
-interface CompiledBrand {
+export interface CompiledBrand {
   name: string;
-  /** All terms in one alternation: one scan answers "is this brand here at all". */
-  any: RegExp;
-  terms: CompiledTerm[];
-  exclude: RegExp | null;
+  query: CompiledQuery;
 }
 
 /** Brands compiled once at start-up; `matchBrands` only runs the prepared expressions. */
@@ -33,57 +27,38 @@ export interface BrandMatcher {
   readonly brands: readonly CompiledBrand[];
 }
 
-// A "word character" for the boundaries below: letters, combining marks and
-// digits of any script. JavaScript's \b knows only ASCII, so it would treat
-// "Люмио" as having no word boundaries at all.
-const WORD_CHAR = "[\\p{L}\\p{M}\\p{N}]";
-const STARTS_WITH_WORD_CHAR = /^[\p{L}\p{M}\p{N}]/u;
-const ENDS_WITH_WORD_CHAR = /[\p{L}\p{M}\p{N}]$/u;
-const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g; // "-" is not escapable in u-mode
+const STAGE = "match-brands";
 
 /**
- * Compiles configured brands into matchers. Matching rules, chosen for how people
- * write about brands:
- * - case-insensitive in every script ("LUMIO", "lumio", "ЛЮМИО");
+ * Compiles configured brands into matchers: each brand's terms, exclusions and
+ * query become one query (brand-query/brand-ast.ts), compiled to regular
+ * expressions with one prefilter scan per brand (brand-query/compile-query.ts).
+ *
+ * Matching rules, chosen for how people write about brands:
+ * - case-insensitive in every script ("LUMIO", "lumio", "ЛЮМИО"), unless a query
+ *   term is written in braces ({BT});
  * - a term matches as a whole word: anything that is not a letter, mark or digit
  *   is a boundary, so "Lumio," "#lumio" "@lumio" "Lumio's" "lumio.pl" "@lumio_support"
- *   match, while "Lumiosity" and "Lumio2" do not (a brand name glued to other
- *   letters is usually another word);
- * - a trailing `*` accepts any ending, which covers inflection until the language-aware
- *   query language arrives: "Люмио*" matches "Люмио", "Люмиошный";
+ *   match, while "Lumiosity" and "Lumio2" do not;
+ * - a Polish or Russian word matches its inflected forms (Orlen → Orlenu, Orlenie;
+ *   Żabka → Żabce; Сбербанк → Сбербанке) and its transliteration (Яндекс → Yandex);
+ *   a trailing `*` accepts any ending;
  * - whitespace inside a phrase matches any run of whitespace;
  * - an exclusion anywhere in the text rules the brand out for the whole mention,
  *   the way "excluded keywords" work in Brand24 and NOT in Brandwatch queries.
  *
- * Throws ConfigError at start-up for a term with no letter or digit (a lone `*`
- * would match every word); never at an item.
+ * Throws ConfigError at start-up for a term with nothing to match or an invalid
+ * query (the message points at the column); never at an item.
  */
 export const compileBrands = (brands: readonly BrandTerms[]): BrandMatcher => ({
   brands: brands.map((brand) => {
-    const terms = brand.terms.map((term) => ({ term, pattern: new RegExp(termSource(brand.name, term), "iu") }));
-    const excludes = (brand.exclude ?? []).map((term) => termSource(brand.name, term));
-    return {
-      name: brand.name,
-      any: new RegExp(terms.map((t) => t.pattern.source).join("|"), "iu"),
-      terms,
-      exclude: excludes.length > 0 ? new RegExp(excludes.join("|"), "iu") : null,
-    };
+    const built = brandAst(brand);
+    if (!built.ok) throw new ConfigError(`brand "${brand.name}": ${built.path.join(".")}: ${built.message}`);
+    const compiled = compileAst(built.ast, { diacritics: brand.diacritics }, brand.query ?? "");
+    if (!compiled.ok) throw new ConfigError(`brand "${brand.name}": ${compiled.error.display}`);
+    return { name: brand.name, query: compiled.query };
   }),
 });
-
-const termSource = (brand: string, term: string): string => {
-  const trimmed = term.normalize("NFC").trim();
-  const prefix = trimmed.endsWith("*");
-  const body = trimmed.replace(/\*+$/, "").trim();
-  if (!HAS_WORD_CHAR.test(body)) {
-    throw new ConfigError(`brand "${brand}": term "${term}" has no letter or digit to match`);
-  }
-  const escaped = body.replace(REGEX_SPECIAL, "\\$&").replace(/\s+/g, "\\s+");
-  const before = STARTS_WITH_WORD_CHAR.test(body) ? `(?<!${WORD_CHAR})` : "";
-  const after = !prefix && ENDS_WITH_WORD_CHAR.test(body) ? `(?!${WORD_CHAR})` : "";
-  return `(?:${before}${escaped}${after})`;
-};
 
 /**
  * Finds which watched brand a mention is about. The first configured brand that
@@ -92,20 +67,20 @@ const termSource = (brand: string, term: string): string => {
  * about no watched brand is dropped with "no-brand".
  */
 export const matchBrands = (m: NormalizedMention, matcher: BrandMatcher): Verdict<BrandedMention> => {
-  const text = m.text;
   let winner: CompiledBrand | null = null;
   let others: string[] | null = null;
-  for (const brand of matcher.brands) {
-    if (!brand.any.test(text)) continue;
-    if (brand.exclude?.test(text)) continue;
-    if (winner === null) winner = brand;
-    else (others ??= []).push(brand.name);
-  }
-  if (winner === null) return drop("no-brand");
-
-  const matchedTerms: string[] = [];
-  for (const t of winner.terms) {
-    if (t.pattern.test(text) && !matchedTerms.includes(t.term)) matchedTerms.push(t.term);
+  let matchedTerms: string[];
+  try {
+    for (const brand of matcher.brands) {
+      if (!brand.query.matches(m)) continue;
+      if (winner === null) winner = brand;
+      else (others ??= []).push(brand.name);
+    }
+    if (winner === null) return drop("no-brand");
+    matchedTerms = winner.query.matchedTerms(m);
+  } catch (error) {
+    // A safety net for input no branch foresaw: the item is kept, not thrown.
+    return quarantine(STAGE, "internal-error", m, error);
   }
   const warnings: Warning[] = others === null ? [] : [{ type: "several-brands", detail: others.join(", ") }];
   // An object literal, not a spread: this runs for every mention (DESIGN §10).
@@ -128,3 +103,12 @@ export const matchBrands = (m: NormalizedMention, matcher: BrandMatcher): Verdic
   };
   return ok(value, warnings);
 };
+
+/** Why each brand does or does not match a subject: for `earshot match`. */
+export const explainBrands = (subject: MatchSubject, matcher: BrandMatcher): { brand: string; matched: boolean; matchedTerms: string[]; tree: ExplainedNode }[] =>
+  matcher.brands.map((b) => ({
+    brand: b.name,
+    matched: b.query.matches(subject),
+    matchedTerms: b.query.matches(subject) ? b.query.matchedTerms(subject) : [],
+    tree: b.query.explain(subject),
+  }));

@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { version as chdbVersion } from "chdb";
 import { benchAlertLatency } from "./alert-latency.bench";
 import { fixed, formatSections, int, ms, type Section } from "./figures";
+import { benchBrandMatch } from "./brand-match.bench";
 import { benchFeeds } from "./feeds.bench";
 import { benchLanguage } from "./language.bench";
 import { benchParse } from "./parse.bench";
@@ -59,6 +60,7 @@ try {
   sections = sections.concat(await benchParse({ progress }));
   sections = sections.concat(await benchFeeds({ progress }));
   sections = sections.concat(await benchLanguage({ progress }));
+  sections = sections.concat(await benchBrandMatch({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -122,9 +122,53 @@ describe("matchBrands()", () => {
   });
 });
 
+describe("matchBrands() with queries", () => {
+  const BRANDS = compileBrands([
+    { name: "Orlen", query: '(Orlen OR "stacja paliw") -Orleans' },
+    { name: "Żabka", query: "Żabka lang:pl" },
+    { name: "Sber", query: "Сбербанк OR Сбер", exclude: ["Сбербанкомат"] },
+  ]);
+
+  test.each([
+    ["Znowu kolejka w Orlenie", "Orlen", ["Orlen"]],
+    ["Orleans is lovely", null, []],
+    ["W Żabce nie działa terminal, nie da się zapłacić", "Żabka", ["Żabka"]],
+    ["Zabka terminal is down again, really", null, []], // lang:pl: English text
+    ["Приложение Сбербанка опять не работает", "Sber", ["Сбербанк"]],
+    ["Sberbank app is down again", "Sber", ["Сбербанк"]],
+    ["Sber i Sberbank nie działają", "Sber", ["Сбербанк", "Сбер"]],
+    ["Сбербанкомат сломан, Сбер молчит", null, []],
+  ])("matchBrands() on %j gives brand %s with terms %j", (text, brand, terms) => {
+    const v = matchBrands(mention(text), BRANDS);
+    expect(brandOf(v)).toBe(brand);
+    expect(termsOf(v)).toEqual(terms);
+  });
+
+  test("matchBrands() uses the source's language claim for lang: when the text is too short to tell", () => {
+    const v = matchBrands({ ...mention("Żabka!"), claimedLang: "pl" }, BRANDS);
+    expect(brandOf(v)).toBe("Żabka");
+  });
+
+  test("compileBrands() refuses an invalid query with the column of the error", () => {
+    expect(() => compileBrands([{ name: "Orlen", query: "Orlen AND" }])).toThrow(/brand "Orlen": query: a term is missing after AND \(column 10\)/);
+  });
+});
+
 describe("matchBrands() on arbitrary input", () => {
   propTest.prop([fc.string({ unit: "binary", maxLength: 500 })])("matchBrands() never throws and either matches or drops", (text) => {
     const v = matchBrands(mention(text), LUMIO);
     expect(["ok", "drop"]).toContain(v.kind);
   });
+
+  const QUERIES = compileBrands([
+    { name: "Orlen", query: '(Orlen OR "stacja paliw" OR x* OR {BT}) -Orleans lang:pl,en source:rss' },
+    { name: "Sber", query: "Сбербанк OR NOT Сбер", exclude: ["c++"] },
+  ]);
+  propTest.prop([fc.string({ unit: "binary", maxLength: 500 }), fc.string({ maxLength: 20 })])(
+    "matchBrands() never throws with query brands on any text and language claim",
+    (text, claimedLang) => {
+      const v = matchBrands({ ...mention(text), claimedLang }, QUERIES);
+      expect(["ok", "drop"]).toContain(v.kind);
+    },
+  );
 });
