@@ -11,6 +11,12 @@ export interface Notice {
   lang: "en" | "pl" | "ru";
   /** Link to the incident on the dashboard, when a public URL is configured. */
   link: string | null;
+  /**
+   * A signed link that acknowledges the incident in one click (see
+   * ack-link.ts), for channels that can show a button; absent or null when
+   * no ack secret or public URL is configured.
+   */
+  ackLink?: string | null;
 }
 
 /** The result of one delivery attempt that reached the other side. */

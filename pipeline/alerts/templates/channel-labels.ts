@@ -1,0 +1,97 @@
+import type { Incident } from "../../mention";
+import type { Notice, NoticeEvent } from "../notifier";
+
+/**
+ * The short words around a notice's sentence that rich channels show: a
+ * title, button captions, field names, an e-mail subject. The sentence itself
+ * comes from the spike/source templates beside this file.
+ */
+export interface ChannelLabels {
+  title: { spike: Record<NoticeEvent, (brand: string) => string>; source: Record<NoticeEvent, (source: string) => string> };
+  open: string;
+  acknowledge: string;
+  severity: Record<Incident["severity"], string>;
+  peak: string;
+  baseline: string;
+  incident: string;
+  /** Shown under the message: who sent it. */
+  sentBy: string;
+}
+
+const en: ChannelLabels = {
+  title: {
+    spike: {
+      firing: (b) => `Negative spike: ${b}`,
+      acknowledged: (b) => `Acknowledged: ${b}`,
+      resolved: (b) => `Resolved: ${b}`,
+    },
+    source: {
+      firing: (s) => `Source down: ${s}`,
+      acknowledged: (s) => `Source down, acknowledged: ${s}`,
+      resolved: (s) => `Source back: ${s}`,
+    },
+  },
+  open: "Open dashboard",
+  acknowledge: "Acknowledge",
+  severity: { warning: "warning", critical: "critical" },
+  peak: "Peak a minute",
+  baseline: "Usual",
+  incident: "Incident",
+  sentBy: "Earshot, social listening",
+};
+
+const pl: ChannelLabels = {
+  title: {
+    spike: {
+      firing: (b) => `Fala negatywnych wzmianek: ${b}`,
+      acknowledged: (b) => `Przyjęty: ${b}`,
+      resolved: (b) => `Zakończony: ${b}`,
+    },
+    source: {
+      firing: (s) => `Źródło nie działa: ${s}`,
+      acknowledged: (s) => `Awaria źródła przyjęta: ${s}`,
+      resolved: (s) => `Źródło znów działa: ${s}`,
+    },
+  },
+  open: "Otwórz panel",
+  acknowledge: "Przyjmij",
+  severity: { warning: "ostrzeżenie", critical: "krytyczny" },
+  peak: "Szczyt na minutę",
+  baseline: "Zwykle",
+  incident: "Incydent",
+  sentBy: "Earshot, monitoring mediów społecznościowych",
+};
+
+const ru: ChannelLabels = {
+  title: {
+    spike: {
+      firing: (b) => `Всплеск негатива: ${b}`,
+      acknowledged: (b) => `Принят в работу: ${b}`,
+      resolved: (b) => `Завершён: ${b}`,
+    },
+    source: {
+      firing: (s) => `Источник не работает: ${s}`,
+      acknowledged: (s) => `Сбой источника принят в работу: ${s}`,
+      resolved: (s) => `Источник снова работает: ${s}`,
+    },
+  },
+  open: "Открыть панель",
+  acknowledge: "Принять",
+  severity: { warning: "предупреждение", critical: "критичный" },
+  peak: "Пик в минуту",
+  baseline: "Обычно",
+  incident: "Инцидент",
+  sentBy: "Earshot, мониторинг соцсетей",
+};
+
+export const CHANNEL_LABELS: Record<Notice["lang"], ChannelLabels> = { en, pl, ru };
+
+/** The notice's title in its language: "Negative spike: Lumio", "Źródło nie działa: rss-main" … */
+export function noticeTitle(notice: Notice): string {
+  const labels = CHANNEL_LABELS[notice.lang];
+  const i = notice.incident;
+  return i.kind === "source-down" ? labels.title.source[notice.event](i.source ?? "?") : labels.title.spike[notice.event](i.brand);
+}
+
+/** One coloured mark per state, the same in every channel. */
+export const EVENT_MARK: Record<NoticeEvent, string> = { firing: "🔴", acknowledged: "🟡", resolved: "🟢" };
