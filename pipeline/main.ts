@@ -60,7 +60,10 @@ export async function startEarshot(
   });
   const acknowledge = pipeline.acknowledge;
   // Silence is a signal: every half minute the collectors' health is judged for source-down incidents.
-  const sourceWatch = setInterval(() => pipeline.watchSources(health.snapshot()), SOURCE_WATCH_MS);
+  const sourceWatch = setInterval(() => {
+    pipeline.watchSources(health.snapshot());
+    void pipeline.pageOpenIncidents().catch((err: unknown) => log.error({ err }, "repeat notices failed"));
+  }, SOURCE_WATCH_MS);
 
   const users = [{ username: secrets.adminUser, password: secrets.adminPassword ?? randomBytes(12).toString("base64url") }];
   const dashboard = await startDashboard(
@@ -72,6 +75,7 @@ export async function startEarshot(
       sessionSecret: secrets.sessionSecret ?? randomBytes(32).toString("hex"),
       staticDir,
       secureCookies: config.dashboard.secureCookies,
+      ackLinkSecret: secrets.ackLinkSecret,
       sourceHealth: health.snapshot,
       ...(secrets.ingestSecret
         ? {

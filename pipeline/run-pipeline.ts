@@ -3,13 +3,14 @@ import { Subject } from "rxjs";
 import type { SourceHealthSnapshot } from "../collectors/health";
 import { createSafeHttp, type SafeHttp } from "../collectors/http";
 import type { RawMention } from "../collectors/source";
-import { dispatchChange } from "./alerts/dispatch";
-import type { Notifier } from "./alerts/notifier";
+import { buildContacts } from "./alerts/channels-config";
+import { dispatchChange, dispatchNotice, type DispatchSettings } from "./alerts/dispatch";
 import { webhookNotifier } from "./alerts/webhook";
 import type { Config, Secrets } from "./config/schema";
 import { buildFlow, type Flow } from "./flow";
 import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
+import { afterPaging, duePages, pageLogFrom, type PageLog } from "./incidents/pager";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
@@ -31,6 +32,8 @@ export interface RunningPipeline {
   acknowledge(key: string, by: string): Promise<Incident | null>;
   /** Opens or resolves source-down incidents from the collectors' health. */
   watchSources(snapshots: readonly SourceHealthSnapshot[]): void;
+  /** Repeats the notice of each incident nobody has acknowledged once alerts.repeatMinutes have passed. */
+  pageOpenIncidents(): Promise<void>;
   /** Ends the input, writes what is in flight, closes the store and the HTTP client. */
   stop(): Promise<void>;
 }
@@ -59,15 +62,44 @@ export async function runPipeline(
 
   const stored = await store.incidents({ limit: 200 });
   const desk = new IncidentDesk(bookFromStored(stored), { keepFiringMinutes: config.spikes.keepFiringMinutes });
-  const notifiers: Notifier[] = [];
+  const { contacts } = buildContacts(config.alerts.channels, secrets.sourceCredentials, http);
   if (config.alerts.webhook && secrets.webhookSecret)
-    notifiers.push(webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http));
-  const notify = (change: IncidentChange) =>
-    dispatchChange(change, { notifiers, store, now }, {
-      lang: config.alerts.lang,
-      timeZone: config.alerts.timeZone,
-      dashboardUrl: config.alerts.dashboardUrl,
-    });
+    contacts.push({ name: "webhook", notifier: webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http), lang: null });
+  const dispatchSettings: DispatchSettings = {
+    lang: config.alerts.lang,
+    timeZone: config.alerts.timeZone,
+    dashboardUrl: config.alerts.dashboardUrl,
+    ackSecret: secrets.ackLinkSecret,
+    ackTtlMs: config.alerts.ackLinkTtlMinutes * 60_000,
+  };
+  // What was sent about each open incident, for repeats; rebuilt from the delivery records after a restart.
+  const pageLogs = new Map<string, PageLog>();
+  const notify = async (change: IncidentChange) => {
+    await dispatchChange(change, { contacts, store, now }, dispatchSettings);
+    if (change.kind === "firing") pageLogs.set(change.incident.key, { firstNoticeAt: now(), lastNoticeAt: now(), escalated: 0 });
+    if (change.kind === "resolved" || change.kind === "acknowledged") pageLogs.delete(change.incident.key);
+  };
+  const pager = { repeatMs: config.alerts.repeatMinutes * 60_000 };
+  let paging = false;
+  const pageOpenIncidents = async () => {
+    if (paging) return; // a slow channel must not stack ticks
+    paging = true;
+    try {
+      for (const incident of desk.openIncidents()) {
+        let log = pageLogs.get(incident.key);
+        if (log === undefined) {
+          log = pageLogFrom(await store.notifications(incident.key));
+          pageLogs.set(incident.key, log);
+        }
+        const due = duePages(incident, log, [], now(), pager);
+        if (!due.repeat) continue;
+        pageLogs.set(incident.key, afterPaging(log, due, now()));
+        await dispatchNotice("repeat", incident, contacts, { store, now }, dispatchSettings);
+      }
+    } finally {
+      paging = false;
+    }
+  };
 
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
@@ -91,6 +123,7 @@ export async function runPipeline(
     push(mentions) {
       for (const m of mentions) raw$.next(m);
     },
+    pageOpenIncidents,
     watchSources(snapshots) {
       for (const snapshot of snapshots) {
         const { down, reason } = judgeSource(snapshot, now(), DEFAULT_SOURCE_DOWN);

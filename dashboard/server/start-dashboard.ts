@@ -7,6 +7,7 @@ import type { Logger } from "../../collectors/source";
 import { API, CSRF_HEADER } from "../protocol";
 import type { Incident, LiveEvent } from "../../pipeline/mention";
 import type { Store } from "../../pipeline/store/store";
+import { createAckRoute } from "./ack-route";
 import { createApi } from "./api";
 import { createAuth, type Credentials } from "./auth";
 import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http";
@@ -40,6 +41,8 @@ export interface DashboardDeps {
    * `secret` (EARSHOT_INGEST_SECRET, 32+ characters). Without it that route is 404.
    */
   ingest?: IngestDeps;
+  /** EARSHOT_ACK_LINK_SECRET: the key of one-click acknowledge links (/ack/<key>); without it that route is 404. */
+  ackLinkSecret?: string | null;
   /** The dashboard's logger (already a child for this component). */
   log: Logger;
   /** Epoch ms. */
@@ -90,6 +93,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })
     : null;
   const serveStatic = createStaticHandler(deps.staticDir);
+  const ackRoute = createAckRoute({ secret: deps.ackLinkSecret ?? null, acknowledge: deps.acknowledge, now: deps.now });
   const hub = new LiveHub(
     { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
     { ...DEFAULT_LIVE_OPTIONS, ...options.live },
@@ -105,6 +109,8 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
       if (ingest === null) throw new HttpError(404, "ingest is off: set EARSHOT_INGEST_SECRET to take pushed mentions");
       return ingest(req, res, url);
     }
+    // The signed link in a notice is its own credential (see ack-route.ts).
+    if (path.startsWith("/ack/")) return ackRoute(req, res, url);
     // A cross-site form can neither set a custom header nor fake Origin, so
     // with the SameSite=Strict cookie this stops cross-site requests.
     if (STATE_CHANGING.has(method)) {

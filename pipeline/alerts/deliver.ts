@@ -1,6 +1,7 @@
 import { asyncScheduler, defer, firstValueFrom, retry, throwError, timer, type SchedulerLike } from "rxjs";
 import { isNotifierError } from "../errors";
-import type { Store } from "../store/store";
+import type { NotificationRecord, Store } from "../store/store";
+import { noticeRetryDelayMs } from "./http-reply";
 import type { Notice, Notifier } from "./notifier";
 
 export interface DeliverySettings {
@@ -25,6 +26,8 @@ export async function deliverNotice(
   store: Pick<Store, "recordNotification">,
   settings: DeliverySettings = DEFAULT_DELIVERY,
   scheduler: SchedulerLike = asyncScheduler,
+  /** What the delivery record says was sent; a repeat of "firing" is recorded as "repeat". */
+  recordAs: NotificationRecord["event"] = notice.event,
 ): Promise<boolean> {
   let attempt = 0;
   const record = (status: "delivered" | "failed", httpStatus: number | null, error: string) =>
@@ -33,7 +36,7 @@ export async function deliverNotice(
         incidentKey: notice.incident.key,
         channel: notifier.channel,
         target: notifier.target,
-        event: notice.event,
+        event: recordAs,
         attempt,
         status,
         httpStatus,
@@ -59,8 +62,9 @@ export async function deliverNotice(
     once.pipe(
       retry({
         count: settings.attempts - 1,
+        // A channel's own "retry after" (Retry-After, Telegram's retry_after) wins over the back-off.
         delay: (err, n) =>
-          isNotifierError(err) && err.retryable ? timer(settings.backoffMs * 2 ** (n - 1), scheduler) : throwError(() => err),
+          isNotifierError(err) && err.retryable ? timer(noticeRetryDelayMs(err, n, settings.backoffMs), scheduler) : throwError(() => err),
       }),
     ),
   ).catch(() => false);

@@ -1,44 +1,63 @@
 import type { IncidentChange } from "../incidents/lifecycle";
 import { silencing } from "../incidents/silences";
 import type { Store } from "../store/store";
+import type { Contact } from "./channels-config";
+import { contactNotice } from "./contact-notice";
 import { deliverNotice, DEFAULT_DELIVERY, type DeliverySettings } from "./deliver";
-import { noticeText } from "./notice-text";
-import type { Notice, Notifier } from "./notifier";
+import type { Notice, NoticeEvent } from "./notifier";
 
 export interface DispatchSettings {
+  /** alerts.lang: the language of contacts that set none. */
   lang: Notice["lang"];
   timeZone: string;
   dashboardUrl?: string | undefined;
+  /** EARSHOT_ACK_LINK_SECRET: firing notices carry a signed one-click acknowledge link. */
+  ackSecret?: string | null;
+  ackTtlMs?: number;
   delivery?: DeliverySettings;
 }
 
+export interface DispatchDeps {
+  contacts: readonly Contact[];
+  store: Pick<Store, "recordNotification" | "silences">;
+  now(): number;
+}
+
 /**
- * Turns an incident change into a notice for every channel, unless a silence
- * mutes it: then each channel gets a "silenced" record instead, so the
- * delivery log says why nobody was paged. Silences are read from the store at
- * each notice (notices are rare; a silence set a second ago must count). If
- * the store cannot answer, the notice goes out: a missed page is worse than an
- * unwanted one.
+ * Turns an incident change into one notice per contact, each in the contact's
+ * language, unless a silence mutes it: then each contact gets a "silenced"
+ * record instead, so the delivery log says why nobody was paged. Silences are
+ * read from the store at each notice (notices are rare; a silence set a second
+ * ago must count). If the store cannot answer, the notice goes out: a missed
+ * page is worse than an unwanted one.
  */
-export async function dispatchChange(
-  change: IncidentChange,
-  deps: { notifiers: readonly Notifier[]; store: Pick<Store, "recordNotification" | "silences">; now(): number },
+export async function dispatchChange(change: IncidentChange, deps: DispatchDeps, settings: DispatchSettings): Promise<void> {
+  const event = change.kind;
+  if (event === "updated") return;
+  await dispatchNotice(event, change.incident, deps.contacts, deps, settings);
+}
+
+/** One notice event (a change, or a repeat of "firing") to the given contacts, silences respected. */
+export async function dispatchNotice(
+  event: NoticeEvent | "repeat",
+  incident: IncidentChange["incident"],
+  contacts: readonly Contact[],
+  deps: Omit<DispatchDeps, "contacts">,
   settings: DispatchSettings,
 ): Promise<void> {
-  const event = change.kind;
-  if (event === "updated" || deps.notifiers.length === 0) return;
+  if (contacts.length === 0) return;
   const now = deps.now();
   const active = await deps.store.silences({ now }).catch(() => []);
-  const silence = silencing(change.incident, null, active, now);
+  const silence = silencing(incident, null, active, now);
   if (silence !== null) {
     const until = new Date(silence.endsAt).toISOString();
     await Promise.all(
-      deps.notifiers.map((n) =>
+      contacts.map(({ notifier }) =>
         deps.store
           .recordNotification({
-            incidentKey: change.incident.key,
-            channel: n.channel,
-            target: n.target,
+            incidentKey: incident.key,
+            channel: notifier.channel,
+            target: notifier.target,
             event,
             attempt: 0,
             status: "silenced",
@@ -51,10 +70,20 @@ export async function dispatchChange(
     );
     return;
   }
-  const text = noticeText(event, change.incident, settings.lang, settings.timeZone);
-  const link = settings.dashboardUrl
-    ? `${settings.dashboardUrl.replace(/\/$/, "")}/#/incidents/${encodeURIComponent(change.incident.key)}`
-    : null;
-  const notice: Notice = { event, incident: change.incident, text, lang: settings.lang, link };
-  await Promise.all(deps.notifiers.map((n) => deliverNotice(n, notice, deps.store, settings.delivery ?? DEFAULT_DELIVERY)));
+  const context = {
+    lang: settings.lang,
+    timeZone: settings.timeZone,
+    dashboardUrl: settings.dashboardUrl ?? null,
+    ackSecret: settings.ackSecret ?? null,
+    ackTtlMs: settings.ackTtlMs ?? 24 * 60 * 60_000,
+    now,
+  };
+  await Promise.all(
+    contacts.map((c) => {
+      // A repeat says the same as the first notice (and carries the acknowledge link again).
+      const first = contactNotice(event === "repeat" ? "firing" : event, incident, c.lang, context);
+      const notice = event === "repeat" ? { ...first, repeat: true } : first;
+      return deliverNotice(c.notifier, notice, deps.store, settings.delivery ?? DEFAULT_DELIVERY, undefined, event);
+    }),
+  );
 }

@@ -17,6 +17,8 @@ export interface Notice {
    * no ack secret or public URL is configured.
    */
   ackLink?: string | null;
+  /** True when this repeats a firing notice nobody has acknowledged yet. */
+  repeat?: boolean;
 }
 
 /** The result of one delivery attempt that reached the other side. */

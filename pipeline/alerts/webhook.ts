@@ -17,6 +17,10 @@ export interface WebhookBody {
   text: string;
   lang: Notice["lang"];
   link: string | null;
+  /** Signed one-click acknowledge link (firing notices, when EARSHOT_ACK_LINK_SECRET is set). */
+  ackLink: string | null;
+  /** True when this repeats a firing notice nobody has acknowledged yet. */
+  repeat: boolean;
   incident: Incident;
 }
 
@@ -41,6 +45,8 @@ export function webhookNotifier(options: { url: string; secret: string }, http: 
         text: notice.text,
         lang: notice.lang,
         link: notice.link,
+        ackLink: notice.ackLink ?? null,
+        repeat: notice.repeat ?? false,
         incident: notice.incident,
       };
       const raw = JSON.stringify(body);
@@ -50,7 +56,8 @@ export function webhookNotifier(options: { url: string; secret: string }, http: 
         "x-earshot-event": notice.event,
         "x-earshot-timestamp": timestamp,
         "x-earshot-signature": signWebhook(options.secret, timestamp, raw),
-        "idempotency-key": `${notice.incident.key}:${notice.event}`,
+        // A repeat is a new message on purpose: its own key, so receivers do not drop it as a duplicate.
+        "idempotency-key": `${notice.incident.key}:${notice.event}${notice.repeat ? `:repeat:${timestamp}` : ""}`,
       };
       let status: number;
       try {

@@ -1,3 +1,4 @@
+import { ACK_LINK_SECRET_ENV, channelProblems } from "../alerts/channels-config";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError } from "../errors";
@@ -27,6 +28,7 @@ export const SECRET_ENV = {
   webhookSecret: "EARSHOT_WEBHOOK_SECRET",
   storePassword: "EARSHOT_STORE_PASSWORD",
   ingestSecret: "EARSHOT_INGEST_SECRET",
+  ackLinkSecret: ACK_LINK_SECRET_ENV,
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -137,6 +139,7 @@ function readSecrets(env: Env): Secrets {
     webhookSecret: get(SECRET_ENV.webhookSecret),
     storePassword: get(SECRET_ENV.storePassword),
     ingestSecret: get(SECRET_ENV.ingestSecret),
+    ackLinkSecret: get(SECRET_ENV.ackLinkSecret),
     sourceCredentials: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
     ),
@@ -151,6 +154,7 @@ function secretProblems(config: Config, secrets: Secrets): string[] {
     problems.push(`✖ ${SECRET_ENV.adminPassword} must have at least 8 characters\n  → at env.${SECRET_ENV.adminPassword}`);
   if (secrets.ingestSecret !== null && secrets.ingestSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.ingestSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.ingestSecret}`);
+  problems.push(...channelProblems(config.alerts.channels, secrets.sourceCredentials));
   if (secrets.sessionSecret !== null && secrets.sessionSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.sessionSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.sessionSecret}`);
   return problems;

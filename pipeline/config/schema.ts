@@ -2,6 +2,8 @@ import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandSchema } from "../stages/match-brands";
+import { ackLinkTtlSchema, channelListSchema } from "../alerts/channels-config";
+import { playbookOverridesSchema } from "../playbooks/playbook-schema";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -83,8 +85,12 @@ export const configSchema = z.strictObject({
         })
         .optional(),
       dashboardUrl: z.url({ protocol: /^https?$/ }).optional().describe("Link in notices back to the dashboard, e.g. https://earshot.example.com"),
+      channels: channelListSchema,
+      ackLinkTtlMinutes: ackLinkTtlSchema,
+      repeatMinutes: z.number().int().min(0).max(1_440).default(30).describe("Repeat a firing notice this often until someone acknowledges it (0: never)."),
     })
     .prefault({}),
+  playbooks: playbookOverridesSchema,
   http: z
     .strictObject({
       allowPrivateNetworks: z.boolean().default(false).describe("Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard)."),
@@ -121,6 +127,8 @@ export interface Secrets {
   storePassword: string | null;
   /** Key that pushing tools sign POST /ingest/<source> with; null keeps the route off. */
   ingestSecret: string | null;
+  /** Key (32+ characters) signing one-click acknowledge links in notices; null: no such links. */
+  ackLinkSecret: string | null;
   /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
   sourceCredentials: Readonly<Record<string, string>>;
 }

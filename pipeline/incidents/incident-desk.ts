@@ -32,6 +32,11 @@ export class IncidentDesk {
     return null;
   }
 
+  /** Every open incident (pending, firing or acknowledged). */
+  openIncidents(): Incident[] {
+    return [...this.#book.values()].map((episode) => episode.incident);
+  }
+
   complete(): void {
     this.#changes.complete();
   }

@@ -132,8 +132,13 @@ export async function startTestDashboard(
   {
     secureCookies = false,
     sourceHealth,
+    ackLinkSecret = null,
     ...options
-  }: Partial<DashboardOptions> & { secureCookies?: boolean; sourceHealth?: () => readonly SourceHealthSnapshot[] } = {},
+  }: Partial<DashboardOptions> & {
+    secureCookies?: boolean;
+    sourceHealth?: () => readonly SourceHealthSnapshot[];
+    ackLinkSecret?: string | null;
+  } = {},
 ): Promise<TestDashboard> {
   const root = await mkdtemp(join(tmpdir(), "earshot-dashboard-"));
   const distDir = join(root, "dist");
@@ -170,6 +175,7 @@ export async function startTestDashboard(
         sessionSecret: SESSION_SECRET,
         staticDir: distDir,
         secureCookies,
+        ackLinkSecret,
         log,
         now: () => clock.now,
       },

@@ -1,7 +1,8 @@
 import { createServer, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createSafeHttp, type SafeHttp } from "../../../collectors/http";
-import { dispatchChange } from "../../../pipeline/alerts/dispatch";
+import { verifyAckLink } from "../../../pipeline/alerts/ack-link";
+import { dispatchChange, dispatchNotice } from "../../../pipeline/alerts/dispatch";
 import { webhookNotifier } from "../../../pipeline/alerts/webhook";
 import type { Incident } from "../../../pipeline/mention";
 import { openStore } from "../../../pipeline/store/open-store";
@@ -64,7 +65,7 @@ describe("dispatchChange()", () => {
   test("dispatchChange() sends a firing notice in the configured language with the dashboard link", async () => {
     received.length = 0;
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
-    await dispatchChange({ kind: "firing", incident: incident("lumio-1") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    await dispatchChange({ kind: "firing", incident: incident("lumio-1") }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T }, SETTINGS);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({
       event: "firing",
@@ -76,10 +77,46 @@ describe("dispatchChange()", () => {
     expect(await store.notifications("lumio-1")).toMatchObject([{ status: "delivered", event: "firing" }]);
   });
 
+  test("dispatchChange() gives each contact the notice in its own language", async () => {
+    received.length = 0;
+    const pl = webhookNotifier({ url: `${base}/pl`, secret: "s" }, http);
+    const ru = webhookNotifier({ url: `${base}/ru`, secret: "s" }, http);
+    await dispatchChange(
+      { kind: "firing", incident: incident("lumio-langs") },
+      { contacts: [{ name: "pl", notifier: pl, lang: null }, { name: "ru", notifier: ru, lang: "ru" }], store, now: () => T },
+      SETTINGS,
+    );
+    const byLang = Object.fromEntries((received as { lang: string; text: string }[]).map((b) => [b.lang, b.text]));
+    expect(Object.keys(byLang).sort()).toEqual(["pl", "ru"]);
+    expect(byLang.ru).toContain("негатив");
+  });
+
+  test("dispatchChange() puts a signed acknowledge link in a firing notice when a secret is set", async () => {
+    received.length = 0;
+    const secret = "a".repeat(32);
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchChange(
+      { kind: "firing", incident: incident("lumio-ack") },
+      { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T },
+      { ...SETTINGS, ackSecret: secret, ackTtlMs: 3_600_000 },
+    );
+    const body = received[0] as { ackLink?: string | null };
+    expect(body.ackLink).toMatch(/^https:\/\/earshot\.example\.com\/ack\/lumio-ack\?exp=\d+&sig=/);
+    expect(verifyAckLink(body.ackLink!, secret, T)).toMatchObject({ ok: true, key: "lumio-ack" });
+  });
+
+  test("dispatchNotice() of a repeat sends the firing text again and records it as a repeat", async () => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    await dispatchNotice("repeat", incident("lumio-repeat"), [{ name: "hook", notifier: hook, lang: null }], { store, now: () => T }, SETTINGS);
+    expect(received).toMatchObject([{ event: "firing", repeat: true, incident: { key: "lumio-repeat" } }]);
+    expect(await store.notifications("lumio-repeat")).toMatchObject([{ event: "repeat", status: "delivered" }]);
+  });
+
   test("dispatchChange() sends nothing for an update of an open incident", async () => {
     received.length = 0;
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
-    await dispatchChange({ kind: "updated", incident: incident("lumio-2") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    await dispatchChange({ kind: "updated", incident: incident("lumio-2") }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T }, SETTINGS);
     expect(received).toEqual([]);
     expect(await store.notifications("lumio-2")).toEqual([]);
   });
@@ -97,7 +134,7 @@ describe("dispatchChange()", () => {
       createdAt: T - HOUR,
     });
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
-    await dispatchChange({ kind: "firing", incident: incident("acme-1", "Acme") }, { notifiers: [hook], store, now: () => T }, SETTINGS);
+    await dispatchChange({ kind: "firing", incident: incident("acme-1", "Acme") }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T }, SETTINGS);
     expect(received).toEqual([]);
     expect(await store.notifications("acme-1")).toEqual([
       {
@@ -117,7 +154,7 @@ describe("dispatchChange()", () => {
   test("dispatchChange() after the silence has ended sends the notice", async () => {
     received.length = 0;
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
-    await dispatchChange({ kind: "firing", incident: incident("acme-2", "Acme") }, { notifiers: [hook], store, now: () => T + 2 * HOUR }, SETTINGS);
+    await dispatchChange({ kind: "firing", incident: incident("acme-2", "Acme") }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T + 2 * HOUR }, SETTINGS);
     expect(received).toHaveLength(1);
   });
 
@@ -128,7 +165,7 @@ describe("dispatchChange()", () => {
       silences: () => Promise.reject(new Error("store down")),
       recordNotification: () => Promise.reject(new Error("store down")),
     };
-    await dispatchChange({ kind: "firing", incident: incident("acme-3", "Acme") }, { notifiers: [hook], store: failing, now: () => T }, SETTINGS);
+    await dispatchChange({ kind: "firing", incident: incident("acme-3", "Acme") }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store: failing, now: () => T }, SETTINGS);
     expect(received).toHaveLength(1);
   });
 });
