@@ -23,6 +23,8 @@ export interface MentionView {
   brand: string;
   matchedTerms: string[];
   sentiment: { score: number; label: SentimentLabel; confidence: number; terms: string[] };
+  /** Problems the mention reports (outage, delivery, quality, price, service, scandal, security) and the words that decided. */
+  problems: { type: string; terms: string[] }[];
 }
 
 /** Mutes notices (not incidents) of a brand and/or problem type for a while. */

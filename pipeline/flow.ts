@@ -30,7 +30,10 @@ import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
 import { matchBrands, type BrandMatcher } from "./stages/match-brands";
 import { normalize } from "./stages/normalize";
+import { compileProblemTerms, type CompiledProblemTerms } from "./stages/problems/compile-problem-terms";
+import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { scoreSentiment } from "./stages/score-sentiment";
+import { tagProblems } from "./stages/tag-problems";
 import type { Spill } from "./store/spill";
 import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
 import { writeMentions, type WriteResult } from "./store/writer";
@@ -40,6 +43,8 @@ export interface FlowDeps {
   store: Store;
   spill: Spill;
   brands: BrandMatcher;
+  /** The problem-type term lists with the configuration's changes; the shipped lists when absent. */
+  problems?: CompiledProblemTerms;
   /** Restricted to the configured languages; every language Earshot knows when absent. */
   detectLanguage?: DetectLanguage;
   desk: IncidentDesk;
@@ -88,6 +93,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   const scheduler = deps.scheduler ?? asyncScheduler;
   const { settings, log, desk } = deps;
   const detectLanguage = deps.detectLanguage ?? detectAnyLanguage;
+  const problemTerms = deps.problems ?? compileProblemTerms(DEFAULT_PROBLEM_TERMS);
   const live = new Subject<LiveEvent>();
   const writes = new Subject<WriteResult>();
   const quarantined = new Subject<Quarantined>();
@@ -109,6 +115,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       const scored = mention as ScoredMention;
       scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
       scored.sentiment = scoreSentiment(scored.text, scored.lang, scored.rating);
+      scored.problems = tagProblems(scored.text, scored.lang, problemTerms);
       return scored;
     }),
     share(),

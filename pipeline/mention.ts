@@ -9,6 +9,26 @@ export type { RawMention } from "../collectors/source";
 export type Lang = "en" | "pl" | "ru" | "uk" | "de" | "fr" | "es" | "it" | "pt" | "nl" | "cs" | "sk" | "be" | "und";
 export type SentimentLabel = "negative" | "neutral" | "positive";
 
+/** The kinds of problem a mention can report, in the order tags are listed. */
+export const PROBLEM_TYPES = ["outage", "delivery", "quality", "price", "service", "scandal", "security"] as const;
+
+/**
+ * - outage: a service, app, site or network is down or failing;
+ * - delivery: an order or parcel is late, lost or not delivered;
+ * - quality: a product is broken, faulty, spoiled or badly made;
+ * - price: prices, fees, charges and price rises;
+ * - service: customer service, support, hotlines, complaints and refunds handled badly;
+ * - scandal: PR and reputation: boycotts, outrage, offensive ads, misconduct;
+ * - security: data leaks, hacks, fraud, scams and phishing.
+ */
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/** One problem type found in a text, with the words (as written) that decided it. */
+export interface ProblemTag {
+  type: ProblemType;
+  terms: string[];
+}
+
 /** A mention cleaned and matched to a watched brand. */
 export interface Mention {
   /** `source:nativeId`: the same post collected twice is one row. */
@@ -45,6 +65,8 @@ export interface Sentiment {
 
 export interface ScoredMention extends Mention {
   sentiment: Sentiment;
+  /** The problems it reports, in PROBLEM_TYPES order; empty when none. */
+  problems: ProblemTag[];
 }
 
 export type IncidentState = "firing" | "acknowledged" | "resolved";

@@ -16,6 +16,8 @@ import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
 import { createLanguageDetector } from "./stages/detect-language";
 import { compileBrands } from "./stages/match-brands";
+import { compileProblemTerms } from "./stages/problems/compile-problem-terms";
+import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { openStore } from "./store/open-store";
 import { Spill } from "./store/spill";
 import type { Store } from "./store/store";
@@ -107,6 +109,7 @@ export async function runPipeline(
     spill,
     brands: compileBrands(config.brands),
     detectLanguage: createLanguageDetector(config.language),
+    problems: compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems),
     desk,
     notify,
     settings: { maxTextChars: config.pipeline.maxTextChars, writer: config.pipeline.writer, spikes: config.spikes },

@@ -29,6 +29,7 @@ export function toMentionView(m: ScoredMention): MentionView {
       confidence: m.sentiment.confidence,
       terms: m.sentiment.terms.slice(),
     },
+    problems: m.problems.map((p) => ({ type: p.type, terms: p.terms.slice() })),
   };
 }
 

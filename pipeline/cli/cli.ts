@@ -3,6 +3,7 @@ import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
 import { runEvalLanguageCommand } from "./eval-language-command";
+import { runEvalProblemsCommand } from "./eval-problems-command";
 import { runImportCommand } from "./import-command";
 import { runMatchCommand } from "./match-command";
 import { runPollCommand } from "./poll-command";
@@ -28,6 +29,9 @@ Usage:
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
+  earshot eval problems [--data FILE.jsonl] [--json] [--misses]
+                                  precision and recall of problem types per type and
+                                  language (default: the shipped labelled set)
   earshot help                    this text
 
 Environment: EARSHOT_ADMIN_USER, EARSHOT_ADMIN_PASSWORD, EARSHOT_SESSION_SECRET,
@@ -43,6 +47,7 @@ interface CommandIo {
 /** Commands that read their own arguments: `earshot eval language …` is "eval language". */
 const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   "eval language": runEvalLanguageCommand,
+  "eval problems": runEvalProblemsCommand,
   match: runMatchCommand,
 };
 

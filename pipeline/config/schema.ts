@@ -4,6 +4,7 @@ import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandSchema } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema } from "../alerts/channels-config";
 import { playbookOverridesSchema } from "../playbooks/playbook-schema";
+import { problemsConfigSchema } from "../stages/problems/problems-config";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -91,6 +92,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   playbooks: playbookOverridesSchema,
+  problems: problemsConfigSchema.describe("Changes to the problem-type term lists: per type and language, `term` adds, `~term` adds a topic, `-term` removes a shipped one."),
   http: z
     .strictObject({
       allowPrivateNetworks: z.boolean().default(false).describe("Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard)."),

@@ -18,7 +18,8 @@ const MENTION_COLUMNS = `
     toUnixTimestamp64Milli(published_at) AS published_at_ms,
     toUnixTimestamp64Milli(collected_at) AS collected_at_ms,
     claimed_lang, rating, brand, matched_terms, lang,
-    sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms`;
+    sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms,
+    problem_types, problem_terms`;
 
 const INCIDENT_COLUMNS = `
     key, kind, source, brand, state, severity,

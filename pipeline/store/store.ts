@@ -1,6 +1,6 @@
 import type { Cursor } from "../../collectors/source";
 import type { Silence } from "../incidents/silences";
-import type { Incident, Lang, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
+import type { Incident, Lang, ProblemType, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
 import { bindDatabase, migrate, type SchemaOptions } from "./migrate";
 import { queries } from "./queries";
 import type { SqlRunner } from "./sql-runner";
@@ -367,6 +367,8 @@ function mentionRow(m: ScoredMention, storedAt: number) {
     sentiment_label: m.sentiment.label,
     sentiment_confidence: m.sentiment.confidence,
     sentiment_terms: m.sentiment.terms,
+    problem_types: m.problems.map((p) => p.type),
+    problem_terms: m.problems.map((p) => p.terms),
     // The later collection of the same post wins.
     version: m.collectedAt,
   };
@@ -393,6 +395,8 @@ interface MentionRow {
   sentiment_label: string;
   sentiment_confidence: number;
   sentiment_terms: string[];
+  problem_types: string[];
+  problem_terms: string[][];
 }
 
 function fromMentionRow(r: MentionRow): ScoredMention {
@@ -419,6 +423,7 @@ function fromMentionRow(r: MentionRow): ScoredMention {
       confidence: Number(r.sentiment_confidence),
       terms: r.sentiment_terms,
     },
+    problems: r.problem_types.map((type, i) => ({ type: type as ProblemType, terms: r.problem_terms[i] ?? [] })),
   };
 }
 

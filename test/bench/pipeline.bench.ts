@@ -144,7 +144,7 @@ function runStages(raws: readonly RawMention[], brands: ReturnType<typeof compil
   const sentimentMs = performance.now() - t;
 
   const sample: ScoredMention[] = [];
-  for (let i = 0; i < Math.min(branded.length, 5_000); i++) sample.push({ ...branded[i]!, lang: langs[i]!, sentiment: sentiments[i]! });
+  for (let i = 0; i < Math.min(branded.length, 5_000); i++) sample.push({ ...branded[i]!, lang: langs[i]!, sentiment: sentiments[i]!, problems: [] });
   return {
     stageMs: { normalize: normalizeMs, matchBrands: matchMs, detectLanguage: langMs, scoreSentiment: sentimentMs },
     stageCount: { normalize: raws.length, matchBrands: normalized.length, detectLanguage: branded.length, scoreSentiment: branded.length },

@@ -9,6 +9,7 @@ import { benchBrandMatch } from "./brand-match.bench";
 import { benchFeeds } from "./feeds.bench";
 import { benchLanguage } from "./language.bench";
 import { benchParse } from "./parse.bench";
+import { benchProblems } from "./problems.bench";
 import { benchPipeline } from "./pipeline.bench";
 
 /**
@@ -61,6 +62,7 @@ try {
   sections = sections.concat(await benchFeeds({ progress }));
   sections = sections.concat(await benchLanguage({ progress }));
   sections = sections.concat(await benchBrandMatch({ progress }));
+  sections = sections.concat(await benchProblems({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

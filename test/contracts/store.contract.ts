@@ -50,6 +50,10 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
         matchedTerms: ["Lumio", "Люмио*"],
         lang: "pl",
         sentiment: { score: -0.875, label: "negative", confidence: 0.93, terms: ["nie działa", "ужас", "😡"] },
+        problems: [
+          { type: "outage", terms: ["nie działa", "не работает"] },
+          { type: "security", terms: ["' OR 1=1 --"] },
+        ],
       });
       const plain = mention({
         id: "rss:plain",
@@ -369,6 +373,7 @@ function mention(overrides: Partial<ScoredMention> & { id: string }): ScoredMent
     lang: "pl",
     ...overrides,
     sentiment: overrides.sentiment ? { ...overrides.sentiment, terms: [...overrides.sentiment.terms] } : { ...positive, terms: [...positive.terms] },
+    problems: overrides.problems ?? [],
   };
 }
 

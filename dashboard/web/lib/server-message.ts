@@ -20,7 +20,9 @@ export function isMentionView(v: unknown): v is MentionView {
     isRecord(v.sentiment) &&
     typeof v.sentiment.label === "string" &&
     isFiniteNumber(v.sentiment.score) &&
-    Array.isArray(v.sentiment.terms)
+    Array.isArray(v.sentiment.terms) &&
+    Array.isArray(v.problems) &&
+    v.problems.every((p) => isRecord(p) && typeof p.type === "string" && Array.isArray(p.terms))
   );
 }
 

@@ -45,6 +45,7 @@ export function makeMention(overrides: Partial<ScoredMention> = {}): ScoredMenti
     matchedTerms: ["Lumio"],
     lang: "pl",
     sentiment: { score: -0.8, label: "negative", confidence: 0.9, terms: ["nie działa", "masakra"] },
+    problems: [{ type: "outage", terms: ["nie działa"] }],
     ...overrides,
   };
 }

@@ -37,6 +37,7 @@ describe("views", () => {
       brand: "Lumio",
       matchedTerms: ["Lumio"],
       sentiment: { score: -0.8, label: "negative", confidence: 0.9, terms: ["nie działa", "masakra"] },
+      problems: [{ type: "outage", terms: ["nie działa"] }],
     });
   });
 

@@ -39,6 +39,7 @@ const mention = (n: number, text = `Lumio #${n}`): ScoredMention => ({
   matchedTerms: ["Lumio"],
   lang: "pl",
   sentiment: { score: 0.25, label: "positive", confidence: 0.5, terms: ["polecam"] },
+  problems: [],
 });
 
 async function withStore(fn: (store: Store) => Promise<void>): Promise<void> {

@@ -78,6 +78,7 @@ const mention = (n: number, text = `Lumio nie działa #${n}`): ScoredMention => 
   matchedTerms: ["Lumio"],
   lang: "pl",
   sentiment: { score: -0.5, label: "negative", confidence: 0.75, terms: ["nie działa"] },
+  problems: [{ type: "outage", terms: ["nie działa"] }],
 });
 
 /** The writer over `store`, fed by a Subject, its results collected. */

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { SourceHealthView } from "../../../../dashboard/protocol";
-import { isSourceHealthView } from "../../../../dashboard/web/lib/server-message";
+import { isMentionView, isSourceHealthView } from "../../../../dashboard/web/lib/server-message";
 
 const VIEW: SourceHealthView = {
   id: "rss-pl",
@@ -43,5 +43,36 @@ describe("isSourceHealthView()", () => {
     ["a quota that is not a number", { ...VIEW, quotaLeft: "58" }],
   ])("isSourceHealthView() refuses %s", (_what, value) => {
     expect(isSourceHealthView(value)).toBe(false);
+  });
+});
+
+describe("isMentionView()", () => {
+  const MENTION = {
+    id: "demo:1",
+    source: "demo",
+    url: "https://example.com/1",
+    authorHandle: "@kasia",
+    authorName: "Kasia",
+    authorFollowers: 120,
+    title: "",
+    text: "Lumio nie działa",
+    lang: "pl",
+    publishedAt: 1_740_830_400_000,
+    brand: "Lumio",
+    matchedTerms: ["Lumio"],
+    sentiment: { score: -0.8, label: "negative", confidence: 0.9, terms: ["nie działa"] },
+    problems: [{ type: "outage", terms: ["nie działa"] }],
+  };
+
+  test("isMentionView() accepts a mention with its problems as the server sends it", () => {
+    expect(isMentionView(JSON.parse(JSON.stringify(MENTION)))).toBe(true);
+  });
+
+  test.each<[string, unknown]>([
+    ["no problems list", { ...MENTION, problems: undefined }],
+    ["a problem without its words", { ...MENTION, problems: [{ type: "outage" }] }],
+    ["a problem that is a string", { ...MENTION, problems: ["outage"] }],
+  ])("isMentionView() refuses %s", (_case, value) => {
+    expect(isMentionView(value)).toBe(false);
   });
 });
