@@ -45,6 +45,8 @@ export interface FlowDeps {
   brands: BrandMatcher;
   /** The problem-type term lists with the configuration's changes; the shipped lists when absent. */
   problems?: CompiledProblemTerms;
+  /** A brand's own spike sensitivity, when its configuration sets one. */
+  sensitivityOf?: (brand: string) => number | undefined;
   /** Restricted to the configured languages; every language Earshot knows when absent. */
   detectLanguage?: DetectLanguage;
   desk: IncidentDesk;
@@ -139,7 +141,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   );
 
   const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler), share());
-  const judge = new MinuteJudge(settings.spikes);
+  const judge = new MinuteJudge(settings.spikes, deps.sensitivityOf);
   const judged$ = minutes$.pipe(
     map((s) => (s.type === "closed" ? judge.closed(s.minute) : judge.running(s.count))),
     filter((j): j is JudgedMinute => j !== null),

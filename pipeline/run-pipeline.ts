@@ -109,6 +109,7 @@ export async function runPipeline(
     spill,
     brands: compileBrands(config.brands),
     detectLanguage: createLanguageDetector(config.language),
+    sensitivityOf: (brand) => config.brands.find((b) => b.name === brand)?.spikes?.sensitivity,
     problems: compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems),
     desk,
     notify,

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
+import { runDetectCommand } from "./detect-command";
 import { runEvalLanguageCommand } from "./eval-language-command";
 import { runEvalProblemsCommand } from "./eval-problems-command";
 import { runImportCommand } from "./import-command";
@@ -26,6 +27,9 @@ Usage:
                                   normalised mentions (JSON lines)
   earshot match (--query Q | --brand B [--config FILE]) "TEXT"
                                   whether and why a text matches a brand query
+  earshot detect [--sensitivity N] [--min-count N] < series.jsonl
+                                  the spike detector on any series: each line
+                                  {"timestamp","value"} answered with {"score","alert"}
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
@@ -48,6 +52,7 @@ interface CommandIo {
 const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   "eval language": runEvalLanguageCommand,
   "eval problems": runEvalProblemsCommand,
+  detect: runDetectCommand,
   match: runMatchCommand,
 };
 

@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
-import { brandSchema } from "../stages/match-brands";
+import { brandFields, checkBrandQuery } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema } from "../alerts/channels-config";
 import { playbookOverridesSchema } from "../playbooks/playbook-schema";
 import { problemsConfigSchema } from "../stages/problems/problems-config";
+import { brandSpikeSchema, spikeSettingsFields } from "../spikes/spike-config";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -28,6 +29,9 @@ const storeSchema = z.discriminatedUnion("kind", [
     database: z.string().regex(/^[a-z_][a-z0-9_]*$/i, "a plain identifier").default("earshot").describe("ClickHouse database Earshot creates and uses."),
   }),
 ]);
+
+/** A watched brand: how to find its mentions (stages/brand-query) and, optionally, its own spike sensitivity. */
+const brandSchema = z.strictObject({ ...brandFields, spikes: brandSpikeSchema.optional() }).superRefine(checkBrandQuery);
 
 export const configSchema = z.strictObject({
   store: storeSchema.default({ kind: "embedded", dataDir: "./data", database: "earshot" }),
@@ -65,10 +69,7 @@ export const configSchema = z.strictObject({
     .prefault({}),
   spikes: z
     .strictObject({
-      minNegatives: z.number().int().min(1).default(5).describe("Never alert below this many negative mentions in one minute."),
-      sensitivity: z.number().min(0.5).max(20).default(4).describe("How many robust deviations above the baseline count as a spike; higher is quieter."),
-      baselineMinutes: z.number().int().min(10).max(10_080).default(60).describe("Minutes of history the baseline is taken from."),
-      warmupMinutes: z.number().int().min(0).max(1_440).default(30).describe("No alert before this many minutes of history exist for a brand."),
+      ...spikeSettingsFields,
       keepFiringMinutes: z.number().int().min(1).max(1_440).default(15).describe("An incident resolves after this many minutes without a spike (keeps a noisy series from flapping)."),
       latenessMs: z.number().int().min(0).max(3_600_000).default(60_000).describe("How long a minute stays open for late mentions before it is judged."),
     })

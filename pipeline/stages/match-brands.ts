@@ -6,7 +6,7 @@ import { compileAst, type CompiledQuery, type ExplainedNode, type MatchSubject }
 import type { DiacriticMode } from "./brand-query/letters";
 import type { NormalizedMention } from "./normalize";
 
-export { brandSchema, type BrandConfig } from "./brand-query/brand-schema";
+export { brandFields, brandSchema, checkBrandQuery, type BrandConfig } from "./brand-query/brand-schema";
 
 /** A watched brand as configured (see `brands` in pipeline/config/schema.ts). */
 export interface BrandTerms extends BrandSpec {

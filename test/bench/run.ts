@@ -6,6 +6,7 @@ import { version as chdbVersion } from "chdb";
 import { benchAlertLatency } from "./alert-latency.bench";
 import { fixed, formatSections, int, ms, type Section } from "./figures";
 import { benchBrandMatch } from "./brand-match.bench";
+import { benchDetector } from "./detector.bench";
 import { benchFeeds } from "./feeds.bench";
 import { benchLanguage } from "./language.bench";
 import { benchParse } from "./parse.bench";
@@ -63,6 +64,7 @@ try {
   sections = sections.concat(await benchLanguage({ progress }));
   sections = sections.concat(await benchBrandMatch({ progress }));
   sections = sections.concat(await benchProblems({ progress }));
+  sections = sections.concat(await benchDetector({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }

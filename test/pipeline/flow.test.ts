@@ -42,7 +42,7 @@ function run(raws: RawMention[]) {
     settings: {
       maxTextChars: 2_000,
       writer: { flushMs: 20, maxRows: 500 },
-      spikes: { minNegatives: 5, sensitivity: 4, baselineMinutes: 60, warmupMinutes: 30, latenessMs: 0 },
+      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
     },
     log: silent,
   });

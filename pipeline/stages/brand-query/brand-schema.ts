@@ -8,8 +8,7 @@ import { DIACRITIC_MODES, type DiacriticMode } from "./letters";
  * older, plain form and stay valid; `query` is the query language. A query error
  * is reported with its column and a caret line.
  */
-export const brandSchema = z
-  .strictObject({
+export const brandFields = {
     name: z.string().min(1).describe("The brand as the team calls it."),
     query: z
       .string()
@@ -25,8 +24,13 @@ export const brandSchema = z
       .enum(DIACRITIC_MODES as [DiacriticMode, ...DiacriticMode[]])
       .default("ascii-too")
       .describe('"ascii-too": Żabka also finds Zabka; "strict": only as written; "ignore": Zabka also finds Żabka.'),
-  })
-  .superRefine((brand, ctx) => {
+};
+
+type BrandFields = z.infer<z.ZodObject<typeof brandFields>>;
+
+/** Reports a query or term that does not compile, with its path: for brandSchema and schemas that extend its fields. */
+export function checkBrandQuery(brand: BrandFields, ctx: z.RefinementCtx): void {
+  {
     const built = brandAst(brand);
     if (!built.ok) {
       ctx.addIssue({ code: "custom", path: built.path, message: built.message });
@@ -34,6 +38,9 @@ export const brandSchema = z
     }
     const compiled = compileAst(built.ast, { diacritics: brand.diacritics }, brand.query ?? "");
     if (!compiled.ok) ctx.addIssue({ code: "custom", path: ["query"], message: compiled.error.message });
-  });
+  }
+}
+
+export const brandSchema = z.strictObject(brandFields).superRefine(checkBrandQuery);
 
 export type BrandConfig = z.infer<typeof brandSchema>;

@@ -1,40 +1,181 @@
+import { fc, test as propTest } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { detectSpike, type MinutePoint } from "../../../pipeline/spikes/detect-spike";
+import { createRandom } from "../../../collectors/demo/random";
+import {
+  DEFAULT_SPIKE_SETTINGS,
+  detectSpike,
+  initialSpikeState,
+  type SpikePoint,
+  type SpikeState,
+  type SurgeJudgement,
+} from "../../../pipeline/spikes/detect-spike";
 
-const SETTINGS = { minNegatives: 5, sensitivity: 4, baselineMinutes: 60, warmupMinutes: 30 };
-const calm = (n: number, negative = 1, total = 10): MinutePoint[] => Array.from({ length: n }, () => ({ total, negative }));
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+/** A Monday. */
+const T0 = Date.parse("2026-03-02T00:00:00Z");
+
+/** Runs points through the detector; returns every judgement and the last state. */
+function run(points: readonly SpikePoint[], settings = DEFAULT_SPIKE_SETTINGS, from = initialSpikeState()) {
+  let state: SpikeState = from;
+  const judgements: SurgeJudgement[] = [];
+  for (const p of points) {
+    const step = detectSpike(state, p, settings);
+    state = step.state;
+    judgements.push(step.judgement);
+  }
+  return { state, judgements, alerts: judgements.flatMap((j, i) => (j.alert ? [points[i]!.at] : [])) };
+}
+
+/** Poisson(λ) by Knuth's product method (λ stays small here). */
+function poisson(random: { next(): number }, lambda: number): number {
+  const limit = Math.exp(-lambda);
+  let k = 0;
+  for (let p = random.next(); p > limit; p *= random.next()) k++;
+  return k;
+}
+
+/** `n` points of Poisson noise around `mean(at)`, every `step` ms from `start`. */
+function noisy(n: number, step: number, mean: (at: number) => number, seed = 7, start = T0): SpikePoint[] {
+  const random = createRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const at = start + i * step;
+    return { at, negative: poisson(random, mean(at)) };
+  });
+}
+
+/** Busy afternoons, quiet nights; weekends at half the volume. */
+const seasonal = (perPoint: number) => (at: number) => {
+  const d = new Date(at);
+  const hour = d.getUTCHours() + d.getUTCMinutes() / 60;
+  const weekend = d.getUTCDay() === 0 || d.getUTCDay() === 6 ? 0.5 : 1;
+  return perPoint * weekend * (0.3 + 1.4 * Math.exp(-(((hour - 15) / 4) ** 2)));
+};
 
 describe("detectSpike()", () => {
-  test("detectSpike() raises a surge of negative mentions far above the baseline", () => {
-    const j = detectSpike(calm(60), { total: 30, negative: 20 }, SETTINGS);
-    expect(j.spike).toBe(true);
-    expect(j.baseline).toBe(1);
-    expect(j.score).toBeGreaterThan(0.5);
+  test("detectSpike() raises one alert early in a surge of negative mentions and keeps it a spike while it lasts", () => {
+    const calm = noisy(24 * 12, 5 * MIN, () => 4);
+    const surgeStart = calm.at(-1)!.at + 5 * MIN;
+    const surge = Array.from({ length: 12 }, (_, i) => ({ at: surgeStart + i * 5 * MIN, negative: 30 }));
+    const { judgements, alerts } = run([...calm, ...surge]);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]! - surgeStart).toBeLessThanOrEqual(10 * MIN); // by the end of its first quarter hour
+    expect(judgements.slice(-10).every((j) => j.spike)).toBe(true);
+    const last = judgements.at(-1)!;
+    expect(last.baseline).toBeGreaterThan(2);
+    expect(last.baseline).toBeLessThan(8);
+    expect(last.score).toBe(1);
   });
 
-  test("detectSpike() stays quiet on ordinary noise", () => {
-    const noisy = Array.from({ length: 60 }, (_, i) => ({ total: 10, negative: [0, 1, 2, 1, 3][i % 5]! }));
-    expect(detectSpike(noisy, { total: 12, negative: 4 }, SETTINGS).spike).toBe(false);
+  test("detectSpike() stays quiet on a week of seasonal Poisson noise with quieter weekends", () => {
+    const { alerts, judgements } = run(noisy(7 * 24 * 4, 15 * MIN, seasonal(20), 11));
+    expect(alerts).toEqual([]);
+    expect(judgements.at(-1)!.mode).toBe("seasonal");
   });
 
-  test("detectSpike() never alerts below minNegatives, even from a zero baseline", () => {
-    expect(detectSpike(calm(60, 0), { total: 4, negative: 4 }, SETTINGS).spike).toBe(false);
-    expect(detectSpike(calm(60, 0), { total: 6, negative: 5 }, SETTINGS).spike).toBe(true);
+  test("detectSpike() does not alert on one odd point but does on a surge that lasts a quarter of an hour", () => {
+    const calm = noisy(24 * 12, 5 * MIN, () => 10, 3);
+    const next = calm.at(-1)!.at + 5 * MIN;
+    const odd = run([...calm, { at: next, negative: 40 }, ...noisy(6, 5 * MIN, () => 10, 4, next + 5 * MIN)]);
+    expect(odd.alerts).toEqual([]);
+    const surge = [40, 40, 40].map((negative, i) => ({ at: next + i * 5 * MIN, negative }));
+    expect(run([...calm, ...surge]).alerts).toEqual([next + 10 * MIN]);
   });
 
-  test("detectSpike() does not alert before the warm-up history exists", () => {
-    expect(detectSpike(calm(10), { total: 40, negative: 40 }, SETTINGS).spike).toBe(false);
+  test("detectSpike() alerts on a single extreme point", () => {
+    const calm = noisy(24 * 12, 5 * MIN, () => 3, 5);
+    const next = calm.at(-1)!.at + 5 * MIN;
+    expect(run([...calm, { at: next, negative: 60 }]).alerts).toEqual([next]);
   });
 
-  test("detectSpike() treats a surge of all mentions with a normal negative share as no alarm", () => {
-    // a launch: 200 mentions, 10 % negative, as usual
-    expect(detectSpike(calm(60, 1, 10), { total: 200, negative: 20 }, SETTINGS).spike).toBe(false);
+  test("detectSpike() raises nothing during the warm-up, however large the point", () => {
+    const points = [...noisy(5, MIN, () => 1), { at: T0 + 5 * MIN, negative: 500 }];
+    expect(run(points).alerts).toEqual([]);
   });
 
-  test("detectSpike() is robust to a few odd minutes in the baseline", () => {
-    const history = calm(60);
-    history[10] = { total: 50, negative: 40 };
-    history[20] = { total: 50, negative: 35 };
-    expect(detectSpike(history, { total: 30, negative: 20 }, SETTINGS).spike).toBe(true);
+  test("detectSpike() alerts on an extreme surge on the first day, but not on the first morning's rise", () => {
+    // starts at night: by the afternoon the volume has tripled — the daily cycle, not a surge
+    const day = noisy(16 * 60, MIN, seasonal(2), 21);
+    expect(run(day).alerts).toEqual([]);
+    const next = day.at(-1)!.at + MIN;
+    const surge = Array.from({ length: 20 }, (_, i) => ({ at: next + i * MIN, negative: 60 }));
+    expect(run([...day, ...surge]).alerts).toHaveLength(1);
   });
+
+  test("detectSpike() needs at least minNegatives above the usual", () => {
+    const calm = noisy(24 * 60, MIN, () => 0.05, 8);
+    const next = calm.at(-1)!.at + MIN;
+    // one negative a minute for 20 minutes, where one in 20 minutes is usual
+    const surge = Array.from({ length: 20 }, (_, i) => ({ at: next + i * MIN, negative: 1 }));
+    expect(run([...calm, ...surge]).alerts).toHaveLength(1);
+    expect(run([...calm, ...surge], { ...DEFAULT_SPIKE_SETTINGS, minNegatives: 20 }).alerts).toEqual([]);
+  });
+
+  test("detectSpike() treats a launch (all mentions up, the usual negative share) as no alarm", () => {
+    const random = createRandom(9);
+    const calm = Array.from({ length: 24 * 12 }, (_, i) => {
+      const total = poisson(random, 40);
+      return { at: T0 + i * 5 * MIN, total, negative: Math.round(total * 0.1) };
+    });
+    const next = calm.at(-1)!.at + 5 * MIN;
+    const launch = Array.from({ length: 12 }, (_, i) => ({ at: next + i * 5 * MIN, total: 400, negative: 40 }));
+    expect(run([...calm, ...launch]).alerts).toEqual([]);
+    const crisis = Array.from({ length: 12 }, (_, i) => ({ at: next + i * 5 * MIN, total: 80, negative: 40 }));
+    expect(run([...calm, ...crisis]).alerts).toHaveLength(1);
+    // a plain series (no totals) takes the launch's negatives as a surge
+    expect(run([...calm, ...launch].map(({ at, negative }) => ({ at, negative }))).alerts).toHaveLength(1);
+  });
+
+  test("detectSpike() re-arms only after the series has been back to normal for rearmMinutes", () => {
+    const calm = noisy(24 * 12, 5 * MIN, () => 4, 12);
+    let at = calm.at(-1)!.at;
+    const surge = () => Array.from({ length: 6 }, () => ({ at: (at += 5 * MIN), negative: 40 }));
+    const quiet = (minutes: number) => Array.from({ length: minutes / 5 }, () => ({ at: (at += 5 * MIN), negative: 4 }));
+    const soon = run([...calm, ...surge(), ...quiet(60), ...surge()]);
+    expect(soon.alerts).toHaveLength(1);
+    expect(soon.judgements.at(-1)!.spike).toBe(true); // still a spike: the lifecycle keeps its incident open
+
+    at = calm.at(-1)!.at;
+    const later = run([...calm, ...surge(), ...quiet(240), ...surge()]);
+    expect(later.alerts).toHaveLength(2);
+  });
+
+  test("detectSpike() reads the interval from the timestamps and copes with missing points", () => {
+    const hourly = noisy(14 * 24, HOUR, seasonal(200), 13).filter((_, i) => i % 17 !== 5);
+    const { state, alerts } = run(hourly);
+    expect(alerts).toEqual([]);
+    expect(state.interval.ms).toBe(HOUR);
+    const next = hourly.at(-1)!.at + HOUR;
+    expect(run([{ at: next, negative: 2_000 }, { at: next + HOUR, negative: 2_000 }], DEFAULT_SPIKE_SETTINGS, state).alerts).toHaveLength(1);
+  });
+
+  test("detectSpike() is quieter at a higher sensitivity setting", () => {
+    const calm = noisy(24 * 12, 5 * MIN, () => 10, 3);
+    const next = calm.at(-1)!.at + 5 * MIN;
+    const surge = [40, 40, 40].map((negative, i) => ({ at: next + i * 5 * MIN, negative }));
+    expect(run([...calm, ...surge]).alerts).toHaveLength(1);
+    expect(run([...calm, ...surge], { ...DEFAULT_SPIKE_SETTINGS, sensitivity: 12 }).alerts).toEqual([]);
+  });
+
+  test("detectSpike() leaves the state it was given untouched and answers the same twice", () => {
+    const { state } = run(noisy(100, MIN, () => 3));
+    const copy = structuredClone(state);
+    const a = detectSpike(state, { at: T0 + 100 * MIN, negative: 9 }, DEFAULT_SPIKE_SETTINGS);
+    const b = detectSpike(state, { at: T0 + 100 * MIN, negative: 9 }, DEFAULT_SPIKE_SETTINGS);
+    expect(state).toEqual(copy);
+    expect(a).toEqual(b);
+  });
+
+  test("detectSpike() refuses a point that is not after the previous one", () => {
+    const { state } = run(noisy(3, MIN, () => 3));
+    expect(() => detectSpike(state, { at: T0 + MIN, negative: 1 }, DEFAULT_SPIKE_SETTINGS)).toThrow(RangeError);
+  });
+
+  propTest.prop([fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 200 }), fc.constantFrom(MIN, 5 * MIN, HOUR)])(
+    "detectSpike() keeps its score in 0..1 and alerts only on spike points, whatever the counts",
+    (counts, step) => {
+      const { judgements } = run(counts.map((negative, i) => ({ at: T0 + i * step, negative })));
+      return judgements.every((j) => j.score >= 0 && j.score <= 1 && (!j.alert || j.spike) && Number.isFinite(j.threshold));
+    },
+  );
 });
