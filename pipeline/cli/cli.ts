@@ -5,6 +5,7 @@ import { loadConfig } from "../config/load";
 import { runDetectCommand } from "./detect-command";
 import { runEvalLanguageCommand } from "./eval-language-command";
 import { runEvalProblemsCommand } from "./eval-problems-command";
+import { runEvalSentimentCommand } from "./eval-sentiment-command";
 import { runImportCommand } from "./import-command";
 import { runMatchCommand } from "./match-command";
 import { runPollCommand } from "./poll-command";
@@ -33,6 +34,9 @@ Usage:
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
+  earshot eval sentiment --data FILE.jsonl [--json] [--scorer model|lexicon]
+                                  per language: n, accuracy, macro-F1, F1 over
+                                  positive/negative, confusion matrix, texts/s
   earshot eval problems [--data FILE.jsonl] [--json] [--misses]
                                   precision and recall of problem types per type and
                                   language (default: the shipped labelled set)
@@ -52,6 +56,7 @@ interface CommandIo {
 const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   "eval language": runEvalLanguageCommand,
   "eval problems": runEvalProblemsCommand,
+  "eval sentiment": runEvalSentimentCommand,
   detect: runDetectCommand,
   match: runMatchCommand,
 };

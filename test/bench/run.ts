@@ -11,6 +11,7 @@ import { benchFeeds } from "./feeds.bench";
 import { benchLanguage } from "./language.bench";
 import { benchParse } from "./parse.bench";
 import { benchProblems } from "./problems.bench";
+import { benchSentiment } from "./sentiment.bench";
 import { benchPipeline } from "./pipeline.bench";
 
 /**
@@ -63,6 +64,7 @@ try {
   sections = sections.concat(await benchFeeds({ progress }));
   sections = sections.concat(await benchLanguage({ progress }));
   sections = sections.concat(await benchBrandMatch({ progress }));
+  sections = sections.concat(await benchSentiment({ progress }));
   sections = sections.concat(await benchProblems({ progress }));
   sections = sections.concat(await benchDetector({ progress }));
 } finally {

@@ -41,6 +41,12 @@ export interface CompiledLexicon {
   phrasesByStem: Map<string, Phrase[]>;
   minStem: number;
   maxStem: number;
+  /**
+   * The first `minStem` letters of every stem (single or leading a phrase): a word
+   * whose head is not here matches no stem, which spares the stem lookups (one
+   * substring per possible stem length) for most words of a text.
+   */
+  stemHeads: Set<string>;
   negators: Set<string>;
   intensifiers: Map<string, number>;
   fold: (lowercase: string) => string;
@@ -77,6 +83,7 @@ export const compileLexicon = (...sources: LexiconSource[]): CompiledLexicon => 
     phrasesByStem: new Map(),
     minStem: Number.POSITIVE_INFINITY,
     maxStem: 0,
+    stemHeads: new Set(),
     negators: new Set(),
     intensifiers: new Map(),
     fold,
@@ -117,6 +124,7 @@ export const compileLexicon = (...sources: LexiconSource[]): CompiledLexicon => 
       }
     }
   }
+  for (const stem of [...lex.stems.keys(), ...lex.phrasesByStem.keys()]) lex.stemHeads.add(stem.slice(0, lex.minStem));
   return lex;
 };
 
@@ -136,14 +144,22 @@ export const readWithLexicon = (text: string, lex: CompiledLexicon): LexiconRead
   const folded: string[] = [];
   const breakBefore: boolean[] = [];
   let pendingBreak = false;
+  // Lowercasing and folding the whole text once is a fifth of the cost of doing it
+  // per word; it is only possible where both keep every character in its place
+  // (true of Latin and Cyrillic text; "İ" lowercases to two code units).
+  const lower = lex.fold(text.toLowerCase());
+  const aligned = lower.length === text.length;
   for (const match of text.matchAll(TOKEN)) {
     const token = match[0];
-    if (IS_BREAK.test(token)) {
-      pendingBreak = true;
-      continue;
+    const c = token.charCodeAt(0);
+    if (c < 0x30 || c === 0x3a || c === 0x3b || c === 0x3f || c === 0x2026) {
+      if (IS_BREAK.test(token)) {
+        pendingBreak = true;
+        continue;
+      }
     }
     surface.push(token);
-    folded.push(lex.fold(token.toLowerCase()));
+    folded.push(aligned ? lower.slice(match.index, match.index + token.length) : lex.fold(token.toLowerCase()));
     breakBefore.push(pendingBreak);
     pendingBreak = false;
   }
@@ -211,6 +227,7 @@ export const readWithLexicon = (text: string, lex: CompiledLexicon): LexiconRead
 const lookupWord = (lex: CompiledLexicon, word: string): number | null => {
   const exact = lex.words.get(word);
   if (exact !== undefined) return exact;
+  if (!lex.stemHeads.has(word.slice(0, lex.minStem))) return null;
   for (let n = Math.min(word.length, lex.maxStem); n >= lex.minStem; n--) {
     const stem = lex.stems.get(word.slice(0, n));
     if (stem !== undefined) return stem;
@@ -221,7 +238,7 @@ const lookupWord = (lex: CompiledLexicon, word: string): number | null => {
 const matchPhrase = (lex: CompiledLexicon, words: string[], breakBefore: boolean[], at: number): Phrase | null => {
   const word = words[at]!;
   let best = firstFit(lex.phrasesByWord.get(word), words, breakBefore, at, 0);
-  if (lex.phrasesByStem.size > 0) {
+  if (lex.phrasesByStem.size > 0 && lex.stemHeads.has(word.slice(0, lex.minStem))) {
     for (let n = Math.min(word.length, lex.maxStem); n >= lex.minStem; n--) {
       const found = firstFit(lex.phrasesByStem.get(word.slice(0, n)), words, breakBefore, at, best?.parts.length ?? 0);
       if (found !== null) best = found;
