@@ -33,6 +33,7 @@ import { normalize } from "./stages/normalize";
 import { compileProblemTerms, type CompiledProblemTerms } from "./stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { scoreSentiment } from "./stages/score-sentiment";
+import type { SentimentScorer } from "./stages/sentiment/create-scorer";
 import { tagProblems } from "./stages/tag-problems";
 import type { Spill } from "./store/spill";
 import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
@@ -45,6 +46,8 @@ export interface FlowDeps {
   brands: BrandMatcher;
   /** The problem-type term lists with the configuration's changes; the shipped lists when absent. */
   problems?: CompiledProblemTerms;
+  /** The sentiment scorer with the installation's corrections learnt; the shipped one when absent. */
+  scoreSentiment?: SentimentScorer;
   /** A brand's own spike sensitivity, when its configuration sets one. */
   sensitivityOf?: (brand: string) => number | undefined;
   /** Restricted to the configured languages; every language Earshot knows when absent. */
@@ -95,6 +98,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   const scheduler = deps.scheduler ?? asyncScheduler;
   const { settings, log, desk } = deps;
   const detectLanguage = deps.detectLanguage ?? detectAnyLanguage;
+  const score = deps.scoreSentiment ?? scoreSentiment;
   const problemTerms = deps.problems ?? compileProblemTerms(DEFAULT_PROBLEM_TERMS);
   const live = new Subject<LiveEvent>();
   const writes = new Subject<WriteResult>();
@@ -116,7 +120,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       // place avoids two object spreads per mention on the hot path.
       const scored = mention as ScoredMention;
       scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
-      scored.sentiment = scoreSentiment(scored.text, scored.lang, scored.rating);
+      scored.sentiment = score(scored.text, scored.lang, scored.rating);
       scored.problems = tagProblems(scored.text, scored.lang, problemTerms);
       return scored;
     }),

@@ -76,6 +76,9 @@ export async function startEarshot(
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
+      corrected: () => {
+        void pipeline.learnCorrections().catch((err: unknown) => log.error({ err }, "sentiment corrections not learnt"));
+      },
       sourceHealth: health.snapshot,
       ...(secrets.ingestSecret
         ? {

@@ -8,6 +8,7 @@ import { dispatchChange, dispatchNotice, type DispatchSettings } from "./alerts/
 import { webhookNotifier } from "./alerts/webhook";
 import type { Config, Secrets } from "./config/schema";
 import { buildFlow, type Flow } from "./flow";
+import { SentimentCorrections } from "./sentiment-corrections";
 import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
 import { afterPaging, duePages, pageLogFrom, type PageLog } from "./incidents/pager";
@@ -34,6 +35,8 @@ export interface RunningPipeline {
   acknowledge(key: string, by: string): Promise<Incident | null>;
   /** Opens or resolves source-down incidents from the collectors' health. */
   watchSources(snapshots: readonly SourceHealthSnapshot[]): void;
+  /** Learns the stored sentiment corrections again (after the team added one); resolves when new mentions are scored with them. */
+  learnCorrections(): Promise<void>;
   /** Repeats the notice of each incident nobody has acknowledged once alerts.repeatMinutes have passed. */
   pageOpenIncidents(): Promise<void>;
   /** Ends the input, writes what is in flight, closes the store and the HTTP client. */
@@ -103,12 +106,16 @@ export async function runPipeline(
     }
   };
 
+  const corrections = new SentimentCorrections(store);
+  await corrections.relearn().catch((err: unknown) => log.warn({ err }, "stored sentiment corrections not learnt; scoring with the shipped model"));
+
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
     store,
     spill,
     brands: compileBrands(config.brands),
     detectLanguage: createLanguageDetector(config.language),
+    scoreSentiment: corrections.score,
     sensitivityOf: (brand) => config.brands.find((b) => b.name === brand)?.spikes?.sensitivity,
     problems: compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems),
     desk,
@@ -128,6 +135,7 @@ export async function runPipeline(
       for (const m of mentions) raw$.next(m);
     },
     pageOpenIncidents,
+    learnCorrections: () => corrections.relearn(),
     watchSources(snapshots) {
       for (const snapshot of snapshots) {
         const { down, reason } = judgeSource(snapshot, now(), DEFAULT_SOURCE_DOWN);

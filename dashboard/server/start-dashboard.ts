@@ -6,7 +6,7 @@ import type { SourceHealthSnapshot } from "../../collectors/health";
 import type { Logger } from "../../collectors/source";
 import { API, CSRF_HEADER } from "../protocol";
 import type { Incident, LiveEvent } from "../../pipeline/mention";
-import type { Store } from "../../pipeline/store/store";
+import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import { createAckRoute } from "./ack-route";
 import { createApi } from "./api";
 import { createAuth, type Credentials } from "./auth";
@@ -41,6 +41,8 @@ export interface DashboardDeps {
    * `secret` (EARSHOT_INGEST_SECRET, 32+ characters). Without it that route is 404.
    */
   ingest?: IngestDeps;
+  /** Called after the team corrected a mention's sentiment (stored already), so the model learns it. */
+  corrected?(correction: CorrectionRecord): void;
   /** EARSHOT_ACK_LINK_SECRET: the key of one-click acknowledge links (/ack/<key>); without it that route is 404. */
   ackLinkSecret?: string | null;
   /** The dashboard's logger (already a child for this component). */
@@ -88,6 +90,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     sourceHealth: deps.sourceHealth ?? (() => []),
     now: deps.now,
     newId: () => randomUUID(),
+    ...(deps.corrected ? { corrected: deps.corrected } : {}),
   });
   const ingest: IngestHandler | null = deps.ingest
     ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })
