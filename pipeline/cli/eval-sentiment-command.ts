@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Lang, Sentiment } from "../mention";
 import { detectLanguage } from "../stages/detect-language";
-import { scoreSentiment } from "../stages/score-sentiment";
+import { createAdaptedSentimentScorer, learnSentimentAdapter, scoreSentiment } from "../stages/score-sentiment";
 import { emptyConfusion, figuresOf, tally, type Confusion, type Figures } from "../stages/sentiment/metrics";
 import { scoreWithLexicons } from "../stages/sentiment/score-with-lexicons";
 import { DatasetError, readLabelledJsonl, type LabelledText } from "../stages/sentiment/training/read-dataset";
@@ -17,7 +17,9 @@ import { DatasetError, readLabelledJsonl, type LabelledText } from "../stages/se
  * `--json` prints one JSON object (EvalReport) instead of the table.
  */
 
-const USAGE = "usage: earshot eval sentiment --data FILE.jsonl [--json] [--scorer model|lexicon]\n";
+const USAGE =
+  "usage: earshot eval sentiment --data FILE.jsonl [--json] [--scorer model|lexicon] [--corrections FILE.jsonl]\n" +
+  "  --corrections: learn these corrections ({text,label,lang} lines) as the installation's layer and print the figures with it too\n";
 const LANGS: readonly Lang[] = ["pl", "ru", "uk", "en", "und"];
 /** Texts scored once before timing, so the figure is not the JIT warming up. */
 const WARM_UP = 2_000;
@@ -30,7 +32,7 @@ export interface LanguageFigures extends Figures {
 
 export interface EvalReport {
   file: string;
-  scorer: "model" | "lexicon";
+  scorer: "model" | "lexicon" | "model+corrections";
   languages: LanguageFigures[];
   all: LanguageFigures;
 }
@@ -42,9 +44,12 @@ export interface CommandIo {
 
 /** Runs the command; resolves to the exit code (0 done, 1 unreadable data, 2 bad arguments). */
 export async function runEvalSentimentCommand(args: string[], io: CommandIo): Promise<number> {
-  let options: { data?: string; json?: boolean; scorer?: string };
+  let options: { data?: string; json?: boolean; scorer?: string; corrections?: string };
   try {
-    options = parseArgs({ args, options: { data: { type: "string" }, json: { type: "boolean" }, scorer: { type: "string" } } }).values;
+    options = parseArgs({
+      args,
+      options: { data: { type: "string" }, json: { type: "boolean" }, scorer: { type: "string" }, corrections: { type: "string" } },
+    }).values;
   } catch (err) {
     io.err(`earshot eval sentiment: ${(err as Error).message}\n${USAGE}`);
     return 2;
@@ -55,8 +60,10 @@ export async function runEvalSentimentCommand(args: string[], io: CommandIo): Pr
     return 2;
   }
   let rows: LabelledText[];
+  let corrections: LabelledText[] = [];
   try {
     rows = readLabelledJsonl(options.data);
+    if (options.corrections !== undefined) corrections = readLabelledJsonl(options.corrections);
   } catch (err) {
     if (err instanceof DatasetError || (err as NodeJS.ErrnoException).code !== undefined) {
       io.err(`earshot eval sentiment: ${(err as Error).message}\n`);
@@ -65,7 +72,19 @@ export async function runEvalSentimentCommand(args: string[], io: CommandIo): Pr
     throw err;
   }
   const report = evaluateSentiment(rows, options.data, scorer);
-  io.out(options.json === true ? `${JSON.stringify(report)}\n` : formatReport(report));
+  if (options.corrections === undefined) {
+    io.out(options.json === true ? `${JSON.stringify(report)}\n` : formatReport(report));
+    return 0;
+  }
+  // The effect of the team's corrections: the same texts with the adapter learnt from them.
+  const adapter = learnSentimentAdapter(corrections.map((row) => ({ text: row.text, lang: langOf(row), label: row.label })));
+  const adapted = createAdaptedSentimentScorer(adapter);
+  const withCorrections = evaluateSentiment(rows, options.data, "model+corrections", (text, lang) => adapted(text, lang, null));
+  io.out(
+    options.json === true
+      ? `${JSON.stringify({ ...report, corrections: corrections.length, withCorrections })}\n`
+      : `${formatReport(report)}\nwith ${corrections.length} corrections from ${options.corrections} learnt:\n\n${formatReport(withCorrections)}`,
+  );
   return 0;
 }
 
@@ -73,8 +92,13 @@ const langOf = (row: LabelledText): Lang =>
   row.lang !== null && (LANGS as readonly string[]).includes(row.lang) ? (row.lang as Lang) : detectLanguage(row.text).lang;
 
 /** Scores `rows` and computes the figures (pure apart from the clock). */
-export const evaluateSentiment = (rows: readonly LabelledText[], file: string, scorer: "model" | "lexicon"): EvalReport => {
-  const score: (text: string, lang: Lang) => Sentiment = scorer === "model" ? scoreSentiment : scoreWithLexicons;
+export const evaluateSentiment = (
+  rows: readonly LabelledText[],
+  file: string,
+  scorer: EvalReport["scorer"],
+  scoreWith?: (text: string, lang: Lang) => Sentiment,
+): EvalReport => {
+  const score: (text: string, lang: Lang) => Sentiment = scoreWith ?? (scorer === "lexicon" ? scoreWithLexicons : scoreSentiment);
   // Grouped by language first, so the clock times scoring alone, one language at a time.
   const groups = new Map<Lang, LabelledText[]>();
   for (const row of rows) {

@@ -31,6 +31,30 @@ const writeData = (lines: readonly object[] | string): string => {
 };
 
 describe("earshot eval sentiment", () => {
+  test("runEvalSentimentCommand() with --corrections prints the figures with the learnt corrections next to the shipped ones", async () => {
+    const corrections = [
+      { text: "Lumio ogłasza nowy cennik od marca", label: "neutral", lang: "pl" },
+      { text: "Люмио объявила новые тарифы", label: "neutral", lang: "ru" },
+    ];
+    const data = [
+      { text: "Lumio ogłasza nowy cennik usług", label: "neutral", lang: "pl" },
+      { text: "Lumio ogłasza nowy cennik od kwietnia", label: "neutral", lang: "pl" },
+      { text: "nie polecam, fatalna obsługa", label: "negative", lang: "pl" },
+    ];
+    const correctionsFile = join(dirs.make("earshot-eval-"), "corrections.jsonl");
+    writeFileSync(correctionsFile, corrections.map((l) => JSON.stringify(l)).join("\n"));
+    const { code, out } = await run(["--data", writeData(data), "--corrections", correctionsFile, "--json"]);
+    expect(code).toBe(0);
+    const report = JSON.parse(out) as EvalReport & { corrections: number; withCorrections: EvalReport };
+    expect(report.corrections).toBe(2);
+    expect(report.withCorrections.scorer).toBe("model+corrections");
+    // The shipped model reads price announcements as polar; after the team's two corrections it does not.
+    expect(report.all.confusion[1]![1]).toBe(0);
+    expect(report.withCorrections.all.confusion[1]![1]).toBe(2);
+    expect(report.withCorrections.all.confusion[0]![0]).toBe(1);
+  });
+
+
   test("runEvalSentimentCommand() prints one JSON report with per-language figures and confusion matrices", async () => {
     const { code, out } = await run(["--data", writeData(LINES), "--json"]);
     expect(code).toBe(0);
