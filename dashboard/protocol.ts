@@ -6,7 +6,8 @@
  */
 
 export type SentimentLabel = "negative" | "neutral" | "positive";
-export type IncidentState = "firing" | "acknowledged" | "resolved";
+/** pending: a surge is building and shows here, but nobody has been paged yet. */
+export type IncidentState = "pending" | "firing" | "acknowledged" | "resolved";
 
 export interface MentionView {
   id: string;
@@ -53,7 +54,7 @@ export interface SilenceRequest {
 /** One change in an incident's life; actor "earshot" is the system itself. */
 export interface IncidentEventView {
   at: number;
-  type: "firing" | "updated" | "acknowledged" | "resolved" | "escalated" | "silenced";
+  type: "pending" | "firing" | "updated" | "acknowledged" | "resolved" | "dismissed" | "escalated" | "silenced";
   actor: string;
   detail: string;
 }

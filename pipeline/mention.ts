@@ -69,7 +69,8 @@ export interface ScoredMention extends Mention {
   problems: ProblemTag[];
 }
 
-export type IncidentState = "firing" | "acknowledged" | "resolved";
+/** pending: a surge is building and shows on the dashboard, but nobody has been paged yet. */
+export type IncidentState = "pending" | "firing" | "acknowledged" | "resolved";
 
 export interface Incident {
   /** Stable per episode: shared by the first notice, repeats and the resolve. */

@@ -33,7 +33,8 @@ export interface DispatchDeps {
  */
 export async function dispatchChange(change: IncidentChange, deps: DispatchDeps, settings: DispatchSettings): Promise<void> {
   const event = change.kind;
-  if (event === "updated") return;
+  // Only what people were told about is followed up: pending, dismissed and quiet changes page nobody.
+  if (change.quiet || event === "updated" || event === "pending" || event === "dismissed") return;
   await dispatchNotice(event, change.incident, deps.contacts, deps, settings);
 }
 

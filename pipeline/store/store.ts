@@ -28,7 +28,7 @@ export interface IncidentEventRecord {
   incidentKey: string;
   /** Epoch ms. */
   at: number;
-  type: "firing" | "updated" | "acknowledged" | "resolved" | "escalated" | "silenced";
+  type: "pending" | "firing" | "updated" | "acknowledged" | "resolved" | "dismissed" | "escalated" | "silenced";
   /** A user name, or "earshot" for what the system did itself. */
   actor: string;
   detail: string;

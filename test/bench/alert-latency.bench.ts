@@ -9,8 +9,7 @@ import { pathToFileURL } from "node:url";
 import { Subject } from "rxjs";
 import { createSafeHttp } from "../../collectors/http";
 import type { RawMention } from "../../collectors/source";
-import { deliverNotice } from "../../pipeline/alerts/deliver";
-import { noticeText } from "../../pipeline/alerts/notice-text";
+import { dispatchChange } from "../../pipeline/alerts/dispatch";
 import type { Notifier } from "../../pipeline/alerts/notifier";
 import { signWebhook, webhookNotifier, type WebhookBody } from "../../pipeline/alerts/webhook";
 import { loadConfig } from "../../pipeline/config/load";
@@ -247,12 +246,10 @@ async function runTrial(
     maxBytes: config.http.maxBytes,
   });
   const notifiers: Notifier[] = [webhookNotifier({ url: config.alerts.webhook!.url, secret: webhookSecret }, http)];
-  const notify = async (change: IncidentChange) => {
-    if (change.kind === "updated") return;
-    const text = noticeText(change.kind, change.incident, config.alerts.lang, config.alerts.timeZone);
-    const notice = { event: change.kind, incident: change.incident, text, lang: config.alerts.lang, link: null };
-    await Promise.all(notifiers.map((n) => deliverNotice(n, notice, store)));
-  };
+  // As run-pipeline.ts does: one notice per contact, silences read from the store.
+  const contacts = notifiers.map((notifier) => ({ name: notifier.channel, notifier, lang: null }));
+  const notify = (change: IncidentChange) =>
+    dispatchChange(change, { contacts, store, now: Date.now }, { lang: config.alerts.lang, timeZone: config.alerts.timeZone });
   const desk = new WatchedDesk(new Map(), { keepFiringMinutes: config.spikes.keepFiringMinutes });
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {

@@ -190,7 +190,7 @@ async function measureFlow(
   // Delivery has its own figure in alert-latency.bench.ts.
   const notify = async (change: IncidentChange) => {
     incidents[change.kind] = (incidents[change.kind] ?? 0) + 1;
-    if (change.kind === "updated") return;
+    if (change.quiet || change.kind === "updated" || change.kind === "pending" || change.kind === "dismissed") return;
     noticeText(change.kind, change.incident, config.alerts.lang, config.alerts.timeZone);
   };
 

@@ -45,9 +45,9 @@ export function mergePoints(
   return [...byKey.values()].sort((a, b) => a.minute - b.minute);
 }
 
-const STATE_ORDER: Record<IncidentView["state"], number> = { firing: 0, acknowledged: 1, resolved: 2 };
+const STATE_ORDER: Record<IncidentView["state"], number> = { firing: 0, pending: 1, acknowledged: 2, resolved: 3 };
 
-/** Open incidents first (firing, then acknowledged), then resolved; newest first within each. */
+/** Open incidents first (firing, then pending, then acknowledged), then resolved; newest first within each. */
 export function byUrgency(a: IncidentView, b: IncidentView): number {
   return STATE_ORDER[a.state] - STATE_ORDER[b.state] || b.startedAt - a.startedAt;
 }

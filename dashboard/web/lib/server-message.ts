@@ -33,7 +33,7 @@ export function isIncidentView(v: unknown): v is IncidentView {
     (v.kind === "spike" || v.kind === "source-down") &&
     (v.source === null || typeof v.source === "string") &&
     typeof v.brand === "string" &&
-    (v.state === "firing" || v.state === "acknowledged" || v.state === "resolved") &&
+    (v.state === "pending" || v.state === "firing" || v.state === "acknowledged" || v.state === "resolved") &&
     isFiniteNumber(v.startedAt)
   );
 }

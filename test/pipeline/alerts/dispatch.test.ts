@@ -113,6 +113,19 @@ describe("dispatchChange()", () => {
     expect(await store.notifications("lumio-repeat")).toMatchObject([{ event: "repeat", status: "delivered" }]);
   });
 
+  test.each([
+    ["a pending incident", { kind: "pending" as const, quiet: true }],
+    ["a dismissed incident", { kind: "dismissed" as const, quiet: true }],
+    ["an acknowledgement of an incident never announced", { kind: "acknowledged" as const, quiet: true }],
+  ])("dispatchChange() tells nobody about %s", async (_case, change) => {
+    received.length = 0;
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    const key = `lumio-quiet-${change.kind}`;
+    await dispatchChange({ ...change, incident: incident(key) }, { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T }, SETTINGS);
+    expect(received).toEqual([]);
+    expect(await store.notifications(key)).toEqual([]);
+  });
+
   test("dispatchChange() sends nothing for an update of an open incident", async () => {
     received.length = 0;
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);

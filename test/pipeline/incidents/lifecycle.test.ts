@@ -21,6 +21,51 @@ function run(events: IncidentEvent[], book: IncidentBook = new Map()) {
   return { book, changes };
 }
 
+const building = (i: number, negative: number, score: number): IncidentEvent => ({
+  type: "minute",
+  closed: { brand: "Lumio", minute: T0 + i * MINUTE_MS, total: negative + 2, negative, firstNegativeId: `demo:${i}` },
+  judgement: { spike: false, score, baseline: 1, threshold: 6 },
+  wallNow: T0 + i * MINUTE_MS + 90_000,
+});
+
+describe("reduceIncidents() pending", () => {
+  test("reduceIncidents() shows a building surge as a quiet pending incident and fires it, announced, when the detector alerts", () => {
+    const { changes } = run([minute(0, 1, false), building(1, 8, 0.3), building(2, 10, 0.4), minute(3, 20, true)]);
+    expect(changes.map((c) => [c.kind, c.incident.state, c.quiet ?? false])).toEqual([
+      ["pending", "pending", true],
+      ["firing", "firing", false],
+    ]);
+    expect(changes[1]!.incident.key).toBe(changes[0]!.incident.key);
+    expect(changes[1]!.incident.startedAt).toBe(T0 + MINUTE_MS);
+    expect(changes[1]!.incident.peakNegative).toBe(20);
+  });
+
+  test("reduceIncidents() dismisses a pending incident quietly when the surge fades", () => {
+    const { changes, book } = run([building(0, 8, 0.3), building(1, 2, 0.05)]);
+    expect(changes.map((c) => [c.kind, c.incident.state, c.quiet ?? false])).toEqual([
+      ["pending", "pending", true],
+      ["dismissed", "resolved", true],
+    ]);
+    expect(book.size).toBe(0);
+  });
+
+  test("reduceIncidents() does not open anything for a high score without more negatives than usual", () => {
+    expect(run([building(0, 1, 0.4)]).changes).toEqual([]);
+  });
+
+  test("reduceIncidents() lets the team take a pending incident; nothing about it is announced afterwards", () => {
+    const opened = run([building(0, 8, 0.3)]);
+    const key = opened.changes[0]!.incident.key;
+    const ack = reduceIncidents(opened.book, { type: "acknowledge", key, by: "ola", wallNow: T0 + 100_000 }, SETTINGS);
+    expect(ack.changes.map((c) => [c.kind, c.incident.state, c.quiet ?? false])).toEqual([["acknowledged", "acknowledged", true]]);
+    const later = run([minute(1, 30, true), minute(2, 1, false), minute(3, 1, false), minute(4, 1, false)], ack.book);
+    expect(later.changes.map((c) => [c.kind, c.incident.state, c.quiet ?? false])).toEqual([
+      ["updated", "acknowledged", true],
+      ["resolved", "resolved", true],
+    ]);
+  });
+});
+
 describe("reduceIncidents()", () => {
   test("reduceIncidents() opens one firing incident on the first spike minute with a stable key", () => {
     const { changes } = run([minute(0, 1, false), minute(1, 20, true), minute(2, 30, true)]);
