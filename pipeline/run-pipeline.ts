@@ -4,14 +4,14 @@ import type { SourceHealthSnapshot } from "../collectors/health";
 import { createSafeHttp, type SafeHttp } from "../collectors/http";
 import type { RawMention } from "../collectors/source";
 import { buildContacts } from "./alerts/channels-config";
-import { dispatchChange, dispatchNotice, type DispatchSettings } from "./alerts/dispatch";
+import type { DispatchSettings } from "./alerts/dispatch";
+import { Paging } from "./alerts/paging";
 import { webhookNotifier } from "./alerts/webhook";
 import type { Config, Secrets } from "./config/schema";
 import { buildFlow, type Flow } from "./flow";
 import { SentimentCorrections } from "./sentiment-corrections";
 import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
-import { afterPaging, duePages, pageLogFrom, type PageLog } from "./incidents/pager";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
@@ -77,34 +77,14 @@ export async function runPipeline(
     ackSecret: secrets.ackLinkSecret,
     ackTtlMs: config.alerts.ackLinkTtlMinutes * 60_000,
   };
-  // What was sent about each open incident, for repeats; rebuilt from the delivery records after a restart.
-  const pageLogs = new Map<string, PageLog>();
-  const notify = async (change: IncidentChange) => {
-    await dispatchChange(change, { contacts, store, now }, dispatchSettings);
-    if (change.kind === "firing") pageLogs.set(change.incident.key, { firstNoticeAt: now(), lastNoticeAt: now(), escalated: 0 });
-    if (change.kind === "resolved" || change.kind === "acknowledged") pageLogs.delete(change.incident.key);
-  };
-  const pager = { repeatMs: config.alerts.repeatMinutes * 60_000 };
-  let paging = false;
-  const pageOpenIncidents = async () => {
-    if (paging) return; // a slow channel must not stack ticks
-    paging = true;
-    try {
-      for (const incident of desk.openIncidents()) {
-        let log = pageLogs.get(incident.key);
-        if (log === undefined) {
-          log = pageLogFrom(await store.notifications(incident.key));
-          pageLogs.set(incident.key, log);
-        }
-        const due = duePages(incident, log, [], now(), pager);
-        if (!due.repeat) continue;
-        pageLogs.set(incident.key, afterPaging(log, due, now()));
-        await dispatchNotice("repeat", incident, contacts, { store, now }, dispatchSettings);
-      }
-    } finally {
-      paging = false;
-    }
-  };
+  const paging = new Paging(
+    contacts,
+    new Map(config.brands.map((b) => [b.name, b.escalation])),
+    { store, now },
+    { ...dispatchSettings, repeatMs: config.alerts.repeatMinutes * 60_000 },
+  );
+  const notify = (change: IncidentChange) => paging.notify(change);
+  const pageOpenIncidents = () => paging.tick(desk.openIncidents());
 
   const corrections = new SentimentCorrections(store);
   await corrections.relearn().catch((err: unknown) => log.warn({ err }, "stored sentiment corrections not learnt; scoring with the shipped model"));

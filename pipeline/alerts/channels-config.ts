@@ -92,6 +92,9 @@ export const ackLinkTtlSchema = z.number().int().min(5).max(7 * 24 * 60).default
 /** The secret acknowledge links are signed with. */
 export const ACK_LINK_SECRET_ENV = "EARSHOT_ACK_LINK_SECRET";
 
+/** A contact's name: its `name`, or "<channel>-<position from 1>". Escalation paths refer to it. */
+export const contactName = (c: Pick<ChannelConfig, "channel" | "name">, n: number): string => c.name ?? `${c.channel}-${n + 1}`;
+
 /** A configured notifier and the language its reader wants. */
 export interface Contact {
   name: string;
@@ -116,7 +119,7 @@ export function buildContacts(
   const problems: string[] = [];
   channels.forEach((c, n) => {
     const notifier = buildOne(c, readSecret(c, n, env, problems), http);
-    if (notifier) contacts.push({ name: c.name ?? `${c.channel}-${n + 1}`, notifier, lang: c.lang ?? null });
+    if (notifier) contacts.push({ name: contactName(c, n), notifier, lang: c.lang ?? null });
   });
   problems.push(...ackSecretProblems(env));
   return { contacts, problems };

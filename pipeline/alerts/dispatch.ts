@@ -1,3 +1,4 @@
+import { asyncScheduler, type SchedulerLike } from "rxjs";
 import type { IncidentChange } from "../incidents/lifecycle";
 import { silencing } from "../incidents/silences";
 import type { Store } from "../store/store";
@@ -38,9 +39,9 @@ export async function dispatchChange(change: IncidentChange, deps: DispatchDeps,
   await dispatchNotice(event, change.incident, deps.contacts, deps, settings);
 }
 
-/** One notice event (a change, or a repeat of "firing") to the given contacts, silences respected. */
+/** One notice event (a change, a repeat of "firing", or "firing" to an escalation contact) to the given contacts, silences respected. */
 export async function dispatchNotice(
-  event: NoticeEvent | "repeat",
+  event: NoticeEvent | "repeat" | "escalation",
   incident: IncidentChange["incident"],
   contacts: readonly Contact[],
   deps: Omit<DispatchDeps, "contacts">,
@@ -71,6 +72,8 @@ export async function dispatchNotice(
     );
     return;
   }
+  // Retries wait in real time; the delivery records carry the caller's clock, which the pager reads back after a restart.
+  const clock: SchedulerLike = { now: deps.now, schedule: asyncScheduler.schedule.bind(asyncScheduler) };
   const context = {
     lang: settings.lang,
     timeZone: settings.timeZone,
@@ -82,9 +85,9 @@ export async function dispatchNotice(
   await Promise.all(
     contacts.map((c) => {
       // A repeat says the same as the first notice (and carries the acknowledge link again).
-      const first = contactNotice(event === "repeat" ? "firing" : event, incident, c.lang, context);
+      const first = contactNotice(event === "repeat" || event === "escalation" ? "firing" : event, incident, c.lang, context);
       const notice = event === "repeat" ? { ...first, repeat: true } : first;
-      return deliverNotice(c.notifier, notice, deps.store, settings.delivery ?? DEFAULT_DELIVERY, undefined, event);
+      return deliverNotice(c.notifier, notice, deps.store, settings.delivery ?? DEFAULT_DELIVERY, clock, event);
     }),
   );
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandFields, checkBrandQuery } from "../stages/match-brands";
-import { ackLinkTtlSchema, channelListSchema } from "../alerts/channels-config";
+import { ackLinkTtlSchema, channelListSchema, contactName } from "../alerts/channels-config";
 import { playbookOverridesSchema } from "../playbooks/playbook-schema";
 import { problemsConfigSchema } from "../stages/problems/problems-config";
 import { brandSpikeSchema, spikeSettingsFields } from "../spikes/spike-config";
@@ -31,7 +31,22 @@ const storeSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** A watched brand: how to find its mentions (stages/brand-query) and, optionally, its own spike sensitivity. */
-const brandSchema = z.strictObject({ ...brandFields, spikes: brandSpikeSchema.optional() }).superRefine(checkBrandQuery);
+const escalationStepSchema = z.strictObject({
+  contact: z.string().min(1).describe("The `name` of an `alerts.channels` entry."),
+  afterMinutes: z.number().int().min(0).max(10_080).describe("Paged when the incident is still unacknowledged this long after its first notice (0: with it)."),
+});
+
+/** A watched brand: how to find its mentions (stages/brand-query), its own spike sensitivity and its escalation path. */
+const brandSchema = z
+  .strictObject({
+    ...brandFields,
+    spikes: brandSpikeSchema.optional(),
+    escalation: z
+      .array(escalationStepSchema)
+      .default([])
+      .describe("Emergency contacts paged in turn while the brand's incident stays unacknowledged; a contact named here gets this brand's incidents only through the path."),
+  })
+  .superRefine(checkBrandQuery);
 
 export const configSchema = z.strictObject({
   store: storeSchema.default({ kind: "embedded", dataDir: "./data", database: "earshot" }),
@@ -104,6 +119,19 @@ export const configSchema = z.strictObject({
   log: z
     .strictObject({ level: z.enum(["debug", "info", "warn", "error", "silent"]).default("info").describe("Log level (JSON lines on stdout).") })
     .prefault({}),
+}).superRefine((config, ctx) => {
+  // An escalation step must name a configured contact, once per path.
+  const contacts = new Set(config.alerts.channels.map((c, n) => contactName(c, n)));
+  config.brands.forEach((brand, b) => {
+    const seen = new Set<string>();
+    brand.escalation.forEach((step, i) => {
+      const path = ["brands", b, "escalation", i, "contact"];
+      if (!contacts.has(step.contact))
+        ctx.addIssue({ code: "custom", path, message: `no alerts.channels entry is named "${step.contact}" (names: ${[...contacts].join(", ") || "none"})` });
+      if (seen.has(step.contact)) ctx.addIssue({ code: "custom", path, message: `"${step.contact}" is already a step of this path` });
+      seen.add(step.contact);
+    });
+  });
 });
 
 function isTimeZone(name: string): boolean {

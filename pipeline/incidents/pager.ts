@@ -29,25 +29,25 @@ export interface PageLog {
   escalated: number;
 }
 
-export interface DuePages {
+export interface DuePages<S extends Pick<EscalationStep, "afterMs"> = EscalationStep> {
   repeat: boolean;
-  escalate: EscalationStep[];
+  escalate: S[];
 }
 
-const NOTHING: DuePages = { repeat: false, escalate: [] };
-
-export function duePages(
+/** Any step with a delay will do: the contact may be a name or the contact itself. */
+export function duePages<S extends Pick<EscalationStep, "afterMs">>(
   incident: Pick<Incident, "state">,
   log: PageLog,
-  path: readonly EscalationStep[],
+  path: readonly S[],
   now: number,
   settings: PagerSettings,
-): DuePages {
+): DuePages<S> {
+  const NOTHING: DuePages<S> = { repeat: false, escalate: [] };
   if (incident.state !== "firing" || log.firstNoticeAt === null) return NOTHING;
   const sinceLast = now - (log.lastNoticeAt ?? log.firstNoticeAt);
   const repeat = settings.repeatMs > 0 && sinceLast >= settings.repeatMs;
   const open = now - log.firstNoticeAt;
-  const escalate: EscalationStep[] = [];
+  const escalate: S[] = [];
   for (const step of path.slice(log.escalated)) {
     if (open < step.afterMs) break;
     escalate.push(step);
@@ -56,7 +56,7 @@ export function duePages(
 }
 
 /** The log after sending what was due. */
-export function afterPaging(log: PageLog, due: DuePages, now: number): PageLog {
+export function afterPaging(log: PageLog, due: DuePages<Pick<EscalationStep, "afterMs">>, now: number): PageLog {
   return {
     firstNoticeAt: log.firstNoticeAt ?? now,
     lastNoticeAt: due.repeat ? now : log.lastNoticeAt,
@@ -66,12 +66,12 @@ export function afterPaging(log: PageLog, due: DuePages, now: number): PageLog {
 
 /**
  * The log of an incident rebuilt from its delivery records, so a restart
- * neither repeats early nor escalates twice. An escalation step is recorded
- * with the contact's name as `channel` ("escalation:<contact>"); a contact
- * appears once in a path (the configuration checks it), so distinct names
- * count the steps done, however many attempts each took.
+ * neither repeats early nor escalates twice. An escalation step is recorded as
+ * event "escalation" to its contact's target; a contact appears once in a path
+ * (the configuration checks it), so distinct targets count the steps done,
+ * however many attempts each took.
  */
-export function pageLogFrom(records: readonly { channel: string; event: string; at: number }[]): PageLog {
+export function pageLogFrom(records: readonly { target: string; event: string; at: number }[]): PageLog {
   let firstNoticeAt: number | null = null;
   let lastNoticeAt: number | null = null;
   const contacts = new Set<string>();
@@ -80,7 +80,7 @@ export function pageLogFrom(records: readonly { channel: string; event: string; 
       firstNoticeAt = firstNoticeAt === null ? r.at : Math.min(firstNoticeAt, r.at);
       lastNoticeAt = lastNoticeAt === null ? r.at : Math.max(lastNoticeAt, r.at);
     }
-    if (r.event === "escalation") contacts.add(r.channel);
+    if (r.event === "escalation") contacts.add(r.target);
   }
   return { firstNoticeAt, lastNoticeAt, escalated: contacts.size };
 }

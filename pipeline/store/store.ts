@@ -13,7 +13,8 @@ export interface NotificationRecord {
   /** Where it went, with secrets removed (e.g. the URL without credentials). */
   target: string;
   /** What the notice said: the incident state it announced. */
-  event: "firing" | "repeat" | "acknowledged" | "resolved";
+  /** "escalation": the firing notice to a contact of the brand's escalation path. */
+  event: "firing" | "repeat" | "escalation" | "acknowledged" | "resolved";
   attempt: number;
   /** "silenced": not sent, because a silence muted it (see `error` for which). */
   status: "delivered" | "failed" | "silenced";

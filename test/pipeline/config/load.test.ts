@@ -71,6 +71,27 @@ describe("loadConfig()", () => {
     expect(problemsOf(() => loadConfig(path, {}))).toContain("EARSHOT_WEBHOOK_SECRET");
   });
 
+  test("loadConfig() accepts a brand's escalation path of configured contacts", () => {
+    const config = {
+      alerts: { channels: [{ channel: "slack", name: "pr-room" }, { channel: "pagerduty", name: "on-call" }] },
+      brands: [{ name: "Lumio", terms: ["Lumio"], escalation: [{ contact: "on-call", afterMinutes: 15 }], spikes: { sensitivity: 6 } }],
+    };
+    const env = { EARSHOT_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x", EARSHOT_PAGERDUTY_ROUTING_KEY: "k".repeat(32) };
+    const loaded = loadConfig(file("path.json", JSON.stringify(config)), env);
+    expect(loaded.config.brands[0]).toMatchObject({ escalation: [{ contact: "on-call", afterMinutes: 15 }], spikes: { sensitivity: 6 } });
+  });
+
+  test("loadConfig() refuses an escalation step naming no contact, or one named twice, with its path", () => {
+    const config = {
+      alerts: { channels: [{ channel: "slack", name: "pr-room" }] },
+      brands: [{ name: "Lumio", terms: ["Lumio"], escalation: [{ contact: "ceo", afterMinutes: 30 }, { contact: "pr-room", afterMinutes: 0 }, { contact: "pr-room", afterMinutes: 5 }] }],
+    };
+    const message = problemsOf(() => loadConfig(file("bad-path.json", JSON.stringify(config)), { EARSHOT_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x" }));
+    expect(message).toContain('no alerts.channels entry is named "ceo" (names: pr-room)');
+    expect(message).toContain("brands[0].escalation[0].contact");
+    expect(message).toContain('"pr-room" is already a step of this path');
+  });
+
   test("loadConfig() says clearly when the file is missing or not JSON", () => {
     expect(problemsOf(() => loadConfig(join(dir, "missing.json"), {}))).toContain("Cannot read configuration file");
     expect(problemsOf(() => loadConfig(file("broken.json", "{ nope"), {}))).toContain("is not valid JSON");

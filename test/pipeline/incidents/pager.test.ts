@@ -57,13 +57,13 @@ describe("afterPaging()", () => {
 describe("pageLogFrom()", () => {
   test("pageLogFrom() rebuilds first and last notice and the steps done from delivery records", () => {
     const records = [
-      { channel: "webhook", event: "firing", at: T },
-      { channel: "webhook", event: "firing", at: T + 1_000 }, // a retry of the same notice
-      { channel: "escalation:on-call", event: "escalation", at: T },
-      { channel: "escalation:pr-lead", event: "escalation", at: T + 10 * MIN },
-      { channel: "escalation:pr-lead", event: "escalation", at: T + 10 * MIN + 2_000 },
-      { channel: "webhook", event: "repeat", at: T + 30 * MIN },
-      { channel: "webhook", event: "acknowledged", at: T + 31 * MIN },
+      { target: "https://hooks.example.com/a", event: "firing", at: T },
+      { target: "https://hooks.example.com/a", event: "firing", at: T + 1_000 }, // a retry of the same notice
+      { target: "on-call@example.com", event: "escalation", at: T },
+      { target: "pr-lead@example.com", event: "escalation", at: T + 10 * MIN },
+      { target: "pr-lead@example.com", event: "escalation", at: T + 10 * MIN + 2_000 },
+      { target: "https://hooks.example.com/a", event: "repeat", at: T + 30 * MIN },
+      { target: "https://hooks.example.com/a", event: "acknowledged", at: T + 31 * MIN },
     ];
     expect(pageLogFrom(records)).toEqual({ firstNoticeAt: T, lastNoticeAt: T + 30 * MIN, escalated: 2 });
   });
