@@ -71,10 +71,48 @@ export interface NotificationView {
   at: number;
 }
 
+/** A mention quoted as evidence (text clipped for reading at a glance). */
+export interface EvidenceMentionView {
+  id: string;
+  source: string;
+  url: string;
+  authorHandle: string;
+  authorName: string;
+  authorFollowers: number;
+  text: string;
+  lang: string;
+  publishedAt: number;
+}
+
+/** What the team needs to answer a surge: where it started, who is loudest, what people say, what kind of problem. */
+export interface EvidenceView {
+  firstMention: EvidenceMentionView | null;
+  loudest: EvidenceMentionView[];
+  quotes: { lang: string; mentions: EvidenceMentionView[] }[];
+  dominantProblem: string | null;
+  problems: { type: string; count: number }[];
+  negativeMentions: number;
+  counts: MinutePoint[];
+}
+
+/** The crisis playbook for the incident's problem type, in the reader's language, placeholders filled. */
+export interface PlaybookView {
+  id: string;
+  lang: "en" | "pl" | "ru";
+  acknowledgeWithinMinutes: number;
+  title: string;
+  summary: string;
+  checklist: string[];
+  statements: { label: string; text: string }[];
+}
+
 export interface IncidentDetailView {
   incident: IncidentView;
   events: IncidentEventView[];
   notifications: NotificationView[];
+  /** Null for source-down incidents. */
+  evidence: EvidenceView | null;
+  playbook: PlaybookView | null;
 }
 
 /** A label set by hand on one mention. */
@@ -185,7 +223,7 @@ export const API = {
   timeline: "/api/timeline",
   /** GET → IncidentView[] (newest first). */
   incidents: "/api/incidents",
-  /** GET → IncidentDetailView: the incident, its timeline and every delivery attempt. */
+  /** GET ?lang=en|pl|ru → IncidentDetailView: the incident, its timeline, every delivery attempt, evidence and playbook. */
   incident: (key: string) => `/api/incidents/${encodeURIComponent(key)}`,
   /** POST → IncidentView (acknowledged). */
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,

@@ -76,6 +76,7 @@ export async function startEarshot(
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
+      playbooks: config.playbooks,
       corrected: () => {
         void pipeline.learnCorrections().catch((err: unknown) => log.error({ err }, "sentiment corrections not learnt"));
       },

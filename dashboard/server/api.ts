@@ -3,7 +3,10 @@ import type { SourceHealthSnapshot } from "../../collectors/health";
 import { API, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
+import { incidentEvidence, type IncidentEvidence } from "../../pipeline/incidents/evidence";
 import { silenceProblems, type Silence } from "../../pipeline/incidents/silences";
+import { playbookFor } from "../../pipeline/playbooks/playbook-for";
+import type { Playbook } from "../../pipeline/playbooks/playbook-schema";
 import type { Session } from "./auth";
 import { HttpError, readJsonBody, sendJson } from "./http";
 import { toIncidentView, toMentionView, toMinutePoint, toSourceHealthView } from "./views";
@@ -24,6 +27,8 @@ export interface ApiDeps {
   now(): number;
   /** A fresh id for a new record (a silence). */
   newId(): string;
+  /** The configuration's playbooks, replacing shipped ones by id. */
+  playbooks?: readonly Playbook[];
 }
 
 export const DEFAULT_LIMIT = 100;
@@ -116,16 +121,24 @@ export function createApi(deps: ApiDeps): ApiHandler {
       if (key.length === 0 || key.length > MAX_KEY_CHARS) {
         throw new HttpError(400, `the incident key must be 1–${MAX_KEY_CHARS} characters`);
       }
+      const lang = single(url.searchParams, "lang") ?? "en";
+      if (lang !== "en" && lang !== "pl" && lang !== "ru") throw new HttpError(400, "lang must be en, pl or ru");
       const [incident, events, notifications] = await Promise.all([
         deps.store.incident(key),
         deps.store.incidentEvents(key),
         deps.store.notifications(key),
       ]);
       if (incident === null) throw new HttpError(404, "no such incident");
+      const evidence = incident.kind === "spike" ? await evidenceOf(incident, deps) : null;
       const body: IncidentDetailView = {
         incident: toIncidentView(incident),
         events: events.map(({ at, type, actor, detail }) => ({ at, type, actor, detail })),
         notifications: notifications.map(({ incidentKey: _key, ...n }) => n),
+        evidence: evidence === null ? null : { ...evidence, counts: evidence.counts.map(toMinutePoint) },
+        playbook:
+          incident.kind === "spike"
+            ? playbookFor(evidence?.dominantProblem ?? null, lang, { values: { brand: incident.brand }, overrides: deps.playbooks ?? [] })
+            : null,
       };
       sendJson(res, 200, body);
       return true;
@@ -270,4 +283,20 @@ function silenceFromBody(body: unknown, by: string, now: number, id: string): Si
   const problems = silenceProblems(silence, now);
   if (problems.length > 0) throw new HttpError(400, problems.join("; "));
   return silence;
+}
+
+/** Minutes of a surge's run-up included in its evidence; and the longest window read. */
+const EVIDENCE_LEAD_MS = 10 * 60_000;
+const EVIDENCE_MAX_MS = 24 * 60 * 60_000;
+const EVIDENCE_MAX_MENTIONS = 5_000;
+
+/** The incident's evidence from the store: its negative mentions and counts from a little before it started until it ended (or now). */
+async function evidenceOf(incident: Incident, deps: ApiDeps): Promise<IncidentEvidence> {
+  const from = incident.startedAt - EVIDENCE_LEAD_MS;
+  const to = Math.min((incident.resolvedAt ?? deps.now()) + 60_000, from + EVIDENCE_MAX_MS);
+  const [mentions, counts] = await Promise.all([
+    deps.store.mentionsBetween({ brand: incident.brand, from, to, label: "negative", limit: EVIDENCE_MAX_MENTIONS }),
+    deps.store.minuteCounts({ brand: incident.brand, from, to }),
+  ]);
+  return incidentEvidence(mentions, counts);
 }

@@ -7,6 +7,7 @@ import type { Logger } from "../../collectors/source";
 import { API, CSRF_HEADER } from "../protocol";
 import type { Incident, LiveEvent } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
+import type { Playbook } from "../../pipeline/playbooks/playbook-schema";
 import { createAckRoute } from "./ack-route";
 import { createApi } from "./api";
 import { createAuth, type Credentials } from "./auth";
@@ -43,6 +44,8 @@ export interface DashboardDeps {
   ingest?: IngestDeps;
   /** Called after the team corrected a mention's sentiment (stored already), so the model learns it. */
   corrected?(correction: CorrectionRecord): void;
+  /** The configuration's playbooks (replacing shipped ones by id). */
+  playbooks?: readonly Playbook[];
   /** EARSHOT_ACK_LINK_SECRET: the key of one-click acknowledge links (/ack/<key>); without it that route is 404. */
   ackLinkSecret?: string | null;
   /** The dashboard's logger (already a child for this component). */
@@ -90,6 +93,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     sourceHealth: deps.sourceHealth ?? (() => []),
     now: deps.now,
     newId: () => randomUUID(),
+    ...(deps.playbooks ? { playbooks: deps.playbooks } : {}),
     ...(deps.corrected ? { corrected: deps.corrected } : {}),
   });
   const ingest: IngestHandler | null = deps.ingest

@@ -127,6 +127,18 @@ WHERE id = {id:String}
 ORDER BY collected_at DESC
 LIMIT 1`,
 
+  /** mentions_between: one brand's mentions published in [from, to), oldest first (evidence of an incident). */
+  mentionsBetween: `
+SELECT ${MENTION_COLUMNS}
+FROM {db}.mentions FINAL
+WHERE brand = {brand:String}
+  AND published_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+  AND published_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
+  AND ({label:String} = '' OR sentiment_label = {label:String})
+ORDER BY published_at, id
+LIMIT 1 BY id
+LIMIT {limit:UInt32}`,
+
   /** save_correction: rows go through SqlRunner.insert into this table. */
   saveCorrectionTable: "{db}.corrections",
 

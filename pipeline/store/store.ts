@@ -70,6 +70,8 @@ export interface Store {
   insertMentions(mentions: readonly ScoredMention[]): Promise<void>;
   /** Newest first (by publishedAt, then id). */
   recentMentions(q: { brand?: string; limit: number }): Promise<ScoredMention[]>;
+  /** One brand's mentions published in [from, to), oldest first; only one sentiment label when `label` is given. */
+  mentionsBetween(q: { brand: string; from: number; to: number; label?: SentimentLabel; limit: number }): Promise<ScoredMention[]>;
   /** One mention by id, or null. */
   mention(id: string): Promise<ScoredMention | null>;
   /** Distinct mentions (by id), after de-duplication. */
@@ -143,6 +145,17 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
 
     async recentMentions({ brand, limit }) {
       const rows = await runner.query<MentionRow>(sql.recentMentions, { brand: brand ?? "", limit });
+      return rows.map(fromMentionRow);
+    },
+
+    async mentionsBetween({ brand, from, to, label, limit }) {
+      const rows = await runner.query<MentionRow>(sql.mentionsBetween, {
+        brand,
+        from: Math.floor(from),
+        to: Math.floor(to),
+        label: label ?? "",
+        limit,
+      });
       return rows.map(fromMentionRow);
     },
 

@@ -247,6 +247,20 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.quarantined(1)).toEqual([latest]);
     });
 
+    it("mentionsBetween() returns one brand's mentions in [from, to), oldest first, of one label when asked", async ({ store }) => {
+      await store.insertMentions([
+        mention({ id: "rss:b", publishedAt: T0 + 2_000, sentiment: negative }),
+        mention({ id: "rss:a", publishedAt: T0 + 1_000, sentiment: positive }),
+        mention({ id: "rss:c", publishedAt: T0 + 3_000, sentiment: negative }),
+        mention({ id: "rss:late", publishedAt: T0 + 60_000, sentiment: negative }),
+        mention({ id: "rss:other", brand: "Acme", publishedAt: T0 + 2_000, sentiment: negative }),
+      ]);
+      const between = { brand: "Lumio", from: T0, to: T0 + 60_000, limit: 10 };
+      expect(ids(await store.mentionsBetween(between))).toEqual(["rss:a", "rss:b", "rss:c"]);
+      expect(ids(await store.mentionsBetween({ ...between, label: "negative" }))).toEqual(["rss:b", "rss:c"]);
+      expect(ids(await store.mentionsBetween({ ...between, limit: 1 }))).toEqual(["rss:a"]);
+    });
+
     it("mention() reads one stored mention by id and null for an unknown id", async ({ store }) => {
       const stored = mention({ id: "rss:one", text: "Lumio nie działa" });
       await store.insertMentions([stored, mention({ id: "rss:two" })]);

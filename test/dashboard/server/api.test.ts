@@ -284,6 +284,23 @@ describe("API", () => {
     ]);
   });
 
+  test("GET incident attaches the surge's evidence and the playbook of its dominant problem in the reader's language", async () => {
+    const reply = await get(`${API.incident("Lumio:spike:1")}?lang=pl`);
+    expect(reply.status).toBe(200);
+    const body = reply.json() as IncidentDetailView;
+    // demo:a is the first negative Lumio mention after the incident started (demo:b is positive, demo:c is Acme's).
+    expect(body.evidence?.firstMention?.id).toBe("demo:a");
+    expect(body.evidence?.dominantProblem).toBe("outage");
+    expect(body.evidence?.quotes.map((q) => q.lang)).toEqual(["pl"]);
+    expect(body.playbook).toMatchObject({ id: "outage", lang: "pl" });
+    expect(body.playbook!.checklist.length).toBeGreaterThan(3);
+    expect(JSON.stringify(body.playbook)).toContain("Lumio");
+  });
+
+  test("GET incident with an unknown lang answers 400", async () => {
+    expect((await get(`${API.incident("Lumio:spike:1")}?lang=de`)).status).toBe(400);
+  });
+
   test("GET incident answers 404 for an unknown key", async () => {
     const reply = await get(API.incident("no-such-key"));
     expect(reply.status).toBe(404);
