@@ -49,6 +49,19 @@ export async function benchBrandMatch(opts: { progress(line: string): void; coun
     value: `${int(path)} texts/s`,
     note: `target ≥ 20,000; ${fixed(1e6 / path, 1)} µs per text, of which brand matching ${fixed(1e6 / alone, 1)} µs`,
   });
+  // The same path per language: the languages cost differently (models, lexicons, eld for Latin script).
+  const byLang = new Map<string, NormalizedMention[]>();
+  for (const m of named) {
+    const lang = detectLanguage(m.text, m.claimedLang).lang;
+    byLang.set(lang, [...(byLang.get(lang) ?? []), m]);
+  }
+  for (const lang of ["pl", "ru", "en"]) {
+    const texts = byLang.get(lang) ?? [];
+    if (texts.length === 0) continue;
+    opts.progress(`text path: ${lang}`);
+    const rate = textsPerSecond(texts, (m) => textPath(m, five));
+    figures.push({ label: `text path, ${lang} texts`, value: `${int(rate)} texts/s`, note: `${int(texts.length)} texts; ${fixed(1e6 / rate, 1)} µs per text` });
+  }
   figures.push({ label: "texts", value: int(named.length), note: `demo recording posts (pl/ru/en), ${int(averageChars)} characters on average` });
   return [{ title: "Brand matching (one core)", figures }];
 }
