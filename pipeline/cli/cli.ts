@@ -8,6 +8,7 @@ import { runEvalProblemsCommand } from "./eval-problems-command";
 import { runEvalSentimentCommand } from "./eval-sentiment-command";
 import { runImportCommand } from "./import-command";
 import { runMatchCommand } from "./match-command";
+import { runReplayCommand } from "./replay-command";
 import { runPollCommand } from "./poll-command";
 import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
@@ -31,6 +32,9 @@ Usage:
   earshot detect [--sensitivity N] [--min-count N] < series.jsonl
                                   the spike detector on any series: each line
                                   {"timestamp","value"} answered with {"score","alert"}
+  earshot replay --brand B --from TIME --to TIME [--config FILE] [--sensitivity N] [--json]
+                                  the spike rules over stored history: when incidents
+                                  would have opened and closed, and how many per week
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
@@ -58,6 +62,7 @@ const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number
   "eval problems": runEvalProblemsCommand,
   "eval sentiment": runEvalSentimentCommand,
   detect: runDetectCommand,
+  replay: runReplayCommand,
   match: runMatchCommand,
 };
 
