@@ -115,6 +115,17 @@ export interface IncidentDetailView {
   playbook: PlaybookView | null;
 }
 
+/** How one alert channel has been doing; "failing" when its last delivery attempt failed. */
+export interface ChannelHealthView {
+  channel: string;
+  target: string;
+  state: "ok" | "failing";
+  lastAttemptAt: number;
+  lastError: string;
+  lastDeliveredAt: number | null;
+  failuresSinceDelivered: number;
+}
+
 /** A label set by hand on one mention. */
 export interface CorrectionView {
   mentionId: string;
@@ -233,6 +244,8 @@ export const API = {
   silences: "/api/silences",
   /** POST → SilenceView ended now. */
   expireSilence: (id: string) => `/api/silences/${encodeURIComponent(id)}/expire`,
+  /** GET → ChannelHealthView[]: each alert channel's deliveries over the last week. */
+  channels: "/api/channels",
   /** GET → SourceHealthView[], one per running or switched-off source. */
   sources: "/api/sources",
 } as const;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SourceHealthSnapshot } from "../../collectors/health";
-import { API, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
+import { API, type ChannelHealthView, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import { incidentEvidence, type IncidentEvidence } from "../../pipeline/incidents/evidence";
@@ -43,6 +43,8 @@ const CORRECT_SENTIMENT_PATH = /^\/api\/mentions\/([^/]+)\/sentiment$/;
 const INCIDENT_PATH = /^\/api\/incidents\/([^/]+)$/;
 const EXPIRE_SILENCE_PATH = /^\/api\/silences\/([^/]+)\/expire$/;
 const MAX_MENTION_ID_CHARS = 1_000;
+/** Channel health looks a week back: long enough to see a channel nobody has needed for days. */
+const CHANNEL_HEALTH_WINDOW_MS = 7 * 24 * 60 * 60_000;
 const MAX_SILENCE_BODY_BYTES = 4_096;
 const MAX_CORRECTION_BODY_BYTES = 1_024;
 const SENTIMENT_LABELS: ReadonlySet<string> = new Set(["negative", "neutral", "positive"]);
@@ -91,6 +93,13 @@ export function createApi(deps: ApiDeps): ApiHandler {
         }
         allow(req, "GET");
         const body: SilenceView[] = await deps.store.silences({ now: deps.now() });
+        sendJson(res, 200, body);
+        return true;
+      }
+      case API.channels: {
+        allow(req, "GET");
+        const records = await deps.store.channelHealth({ since: deps.now() - CHANNEL_HEALTH_WINDOW_MS });
+        const body: ChannelHealthView[] = records.map(({ lastStatus, ...r }) => ({ ...r, state: lastStatus === "failed" ? "failing" : "ok" }));
         sendJson(res, 200, body);
         return true;
       }

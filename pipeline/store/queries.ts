@@ -139,6 +139,27 @@ ORDER BY published_at, id
 LIMIT 1 BY id
 LIMIT {limit:UInt32}`,
 
+  /** channel_health: per channel and target, the last attempt and the failures since the last delivery (silenced ones aside). */
+  channelHealth: `
+SELECT
+    channel,
+    target,
+    toUnixTimestamp64Milli(max(at)) AS last_attempt_ms,
+    argMax(status, (at, attempt)) AS last_status,
+    argMax(error, (at, attempt)) AS last_error,
+    if(max(last_delivered) = toDateTime64(0, 3, 'UTC'), NULL, toUnixTimestamp64Milli(max(last_delivered))) AS last_delivered_ms,
+    toUInt32(countIf(status = 'failed' AND at > last_delivered)) AS failures_since
+FROM
+(
+    SELECT
+        channel, target, at, attempt, status, error,
+        max(if(status = 'delivered', at, toDateTime64(0, 3, 'UTC'))) OVER (PARTITION BY channel, target) AS last_delivered
+    FROM {db}.notifications
+    WHERE status != 'silenced' AND at >= fromUnixTimestamp64Milli({since:Int64}, 'UTC')
+)
+GROUP BY channel, target
+ORDER BY channel, target`,
+
   /** save_correction: rows go through SqlRunner.insert into this table. */
   saveCorrectionTable: "{db}.corrections",
 

@@ -35,6 +35,20 @@ export interface IncidentEventRecord {
   detail: string;
 }
 
+/** How one notification channel has been doing: a channel that keeps failing is a problem of its own. */
+export interface ChannelHealthRecord {
+  channel: string;
+  target: string;
+  /** Epoch ms. */
+  lastAttemptAt: number;
+  lastStatus: "delivered" | "failed";
+  lastError: string;
+  /** Epoch ms; null when nothing was delivered in the window. */
+  lastDeliveredAt: number | null;
+  /** Failed attempts since the last delivery. */
+  failuresSinceDelivered: number;
+}
+
 /** An item a stage could not handle: kept, visible, replayable. */
 export interface QuarantineRecord {
   /** Epoch ms. */
@@ -92,6 +106,8 @@ export interface Store {
   incidentEvents(incidentKey: string): Promise<IncidentEventRecord[]>;
 
   recordNotification(n: NotificationRecord): Promise<void>;
+  /** Per channel and target, from the delivery records since `since` (epoch ms). */
+  channelHealth(q: { since: number }): Promise<ChannelHealthRecord[]>;
   /** Oldest first. */
   notifications(incidentKey: string): Promise<NotificationRecord[]>;
 
@@ -235,6 +251,27 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
           at: n.at,
         },
       ]);
+    },
+
+    async channelHealth({ since }) {
+      const rows = await runner.query<{
+        channel: string;
+        target: string;
+        last_attempt_ms: number;
+        last_status: string;
+        last_error: string;
+        last_delivered_ms: number | null;
+        failures_since: number;
+      }>(sql.channelHealth, { since: Math.floor(since) });
+      return rows.map((r) => ({
+        channel: r.channel,
+        target: r.target,
+        lastAttemptAt: Number(r.last_attempt_ms),
+        lastStatus: r.last_status as ChannelHealthRecord["lastStatus"],
+        lastError: r.last_error,
+        lastDeliveredAt: r.last_delivered_ms === null ? null : Number(r.last_delivered_ms),
+        failuresSinceDelivered: Number(r.failures_since),
+      }));
     },
 
     async notifications(incidentKey) {

@@ -212,6 +212,27 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.incidents({ brand: "Gamma", limit: 10 })).toEqual([]);
     });
 
+    it("channelHealth() sums up each channel's last attempt and the failures since its last delivery", async ({ store }) => {
+      const attempt = (channel: string, at: number, status: "delivered" | "failed" | "silenced", error = "") =>
+        notification({ channel, target: `https://${channel}.example/x`, at, status, error, httpStatus: status === "failed" ? 503 : 204 });
+      for (const n of [
+        attempt("slack", T0, "delivered"),
+        attempt("slack", T0 + 1_000, "failed", "HTTP 503"),
+        attempt("slack", T0 + 2_000, "failed", "HTTP 503 again"),
+        attempt("teams", T0, "failed", "timeout"),
+        attempt("teams", T0 + 1_000, "delivered"),
+        attempt("teams", T0 + 2_000, "silenced", "silenced by ola"),
+        attempt("email", T0, "failed", "EAUTH"),
+        attempt("old", T0 - 10_000, "failed", "gone"),
+      ])
+        await store.recordNotification(n);
+      expect(await store.channelHealth({ since: T0 - 1_000 })).toEqual([
+        { channel: "email", target: "https://email.example/x", lastAttemptAt: T0, lastStatus: "failed", lastError: "EAUTH", lastDeliveredAt: null, failuresSinceDelivered: 1 },
+        { channel: "slack", target: "https://slack.example/x", lastAttemptAt: T0 + 2_000, lastStatus: "failed", lastError: "HTTP 503 again", lastDeliveredAt: T0, failuresSinceDelivered: 2 },
+        { channel: "teams", target: "https://teams.example/x", lastAttemptAt: T0 + 1_000, lastStatus: "delivered", lastError: "", lastDeliveredAt: T0 + 1_000, failuresSinceDelivered: 0 },
+      ]);
+    });
+
     it("notifications() returns every attempt for the incident, oldest first", async ({ store }) => {
       const failed = notification({ attempt: 1, status: "failed", httpStatus: 503, error: "HTTP 503 from hook", at: T0 + 1_000 });
       const delivered = notification({ attempt: 2, status: "delivered", httpStatus: 200, error: "", at: T0 + 3_000 });

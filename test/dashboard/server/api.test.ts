@@ -3,6 +3,7 @@ import { createSourceHealth } from "../../../collectors/health";
 import {
   API,
   type ApiError,
+  type ChannelHealthView,
   type IncidentDetailView,
   type IncidentView,
   type MentionView,
@@ -299,6 +300,35 @@ describe("API", () => {
 
   test("GET incident with an unknown lang answers 400", async () => {
     expect((await get(`${API.incident("Lumio:spike:1")}?lang=de`)).status).toBe(400);
+  });
+
+  test("GET channels says which alert channel is failing and why", async () => {
+    const attempt = (channel: string, at: number, status: "delivered" | "failed", error = "") =>
+      d.store.recordNotification({
+        incidentKey: "Lumio:spike:1",
+        channel,
+        target: `https://${channel}.example/hook`,
+        event: "firing",
+        attempt: 1,
+        status,
+        httpStatus: status === "failed" ? 410 : 200,
+        error,
+        at,
+      });
+    await attempt("slack", now - 5 * MINUTE, "delivered");
+    await attempt("slack", now - 2 * MINUTE, "failed", "HTTP 410 no_service: the webhook was removed");
+    await attempt("teams", now - MINUTE, "delivered");
+    const body = (await get(API.channels)).json() as ChannelHealthView[];
+    expect(body.find((c) => c.channel === "slack")).toEqual({
+      channel: "slack",
+      target: "https://slack.example/hook",
+      state: "failing",
+      lastAttemptAt: now - 2 * MINUTE,
+      lastError: "HTTP 410 no_service: the webhook was removed",
+      lastDeliveredAt: now - 5 * MINUTE,
+      failuresSinceDelivered: 1,
+    });
+    expect(body.find((c) => c.channel === "teams")?.state).toBe("ok");
   });
 
   test("GET incident answers 404 for an unknown key", async () => {
