@@ -156,6 +156,7 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     expect(await acknowledged.getByTestId("incident-acknowledged").textContent()).toContain("pr-team");
     await page.screenshot({ path: `${SHOTS}/incident-acknowledged.png` });
 
+
     await expect.poll(() => received.map((r) => r.event), { timeout: 20_000 }).toEqual(
       expect.arrayContaining(["firing", "acknowledged"]),
     );
@@ -165,6 +166,22 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     expect(acked.body.incident.key).toBe(fired.body.incident.key);
     expect(fired.body.text).toContain("Lumio");
   }, 120_000);
+
+  test("the incident resolves after the surge and its details show the playbook, the evidence and the timeline", async () => {
+    const resolved = page.locator('[data-testid=incident][data-state="resolved"]').first();
+    await resolved.waitFor({ state: "attached", timeout: 120_000 });
+    const key = await resolved.getAttribute("data-key");
+    await page.getByTestId("incidents-resolved").locator("summary").first().click();
+    const card = page.locator(`[data-testid=incident][data-key="${key}"]`);
+    await card.getByTestId("incident-details").locator("summary").click();
+    const detail = card.getByTestId("incident-detail");
+    await detail.getByTestId("playbook").locator("li").nth(3).waitFor({ timeout: 15_000 });
+    expect(((await detail.getByTestId("evidence-first").textContent()) ?? "").length).toBeGreaterThan(10);
+    const timeline = (await detail.getByTestId("incident-timeline").textContent()) ?? "";
+    expect(timeline).toContain("Acknowledged");
+    expect(timeline).toContain("Resolved");
+    await page.screenshot({ path: `${SHOTS}/incident-detail.png`, fullPage: true });
+  }, 150_000);
 
   test("source health shows the demo source delivering", async () => {
     const demo = page.locator('[data-testid=source][data-id="demo-1"]');

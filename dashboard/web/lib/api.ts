@@ -6,12 +6,13 @@
 import {
   API,
   CSRF_HEADER,
+  type IncidentDetailView,
   type IncidentView,
   type LoginRequest,
   type Me,
   type SourceHealthView,
 } from "../../protocol";
-import { isIncidentView, isSourceHealthView } from "./server-message";
+import { isIncidentDetailView, isIncidentView, isSourceHealthView } from "./server-message";
 
 export class RequestError extends Error {
   override readonly name = "RequestError";
@@ -113,4 +114,12 @@ export async function fetchSourceHealth(): Promise<SourceHealthView[]> {
   const body = await json(await send("GET", API.sources), API.sources);
   if (!Array.isArray(body)) throw new RequestError(200, null, `${API.sources}: the answer is not a list`);
   return body.filter(isSourceHealthView);
+}
+
+/** One incident with its timeline, deliveries, evidence and playbook, in the UI language. */
+export async function fetchIncidentDetail(key: string, lang: "en" | "pl" | "ru"): Promise<IncidentDetailView> {
+  const path = `${API.incident(key)}?lang=${lang}`;
+  const body = await json(await send("GET", path), path);
+  if (!isIncidentDetailView(body)) throw new RequestError(200, null, `${path}: the answer is not an incident's detail`);
+  return body;
 }

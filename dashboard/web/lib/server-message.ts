@@ -3,7 +3,7 @@
  * on ids, keys and numbers being there, without re-validating every field.
  * Frames of an unknown type, and items that fail the checks, are dropped.
  */
-import type { IncidentView, MentionView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
+import type { IncidentDetailView, IncidentView, MentionView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
 
 type Json = Record<string, unknown>;
 
@@ -103,4 +103,21 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
     default:
       return null;
   }
+}
+
+const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+
+/** An incident's detail: the parts the view reads are checked, lists must be lists. */
+export function isIncidentDetailView(v: unknown): v is IncidentDetailView {
+  if (!isRecord(v) || !isIncidentView(v.incident) || !Array.isArray(v.events) || !Array.isArray(v.notifications)) return false;
+  const e = v.evidence;
+  const evidenceOk =
+    e === null ||
+    (isRecord(e) && Array.isArray(e.loudest) && Array.isArray(e.quotes) && Array.isArray(e.problems) && isFiniteNumber(e.negativeMentions));
+  const p = v.playbook;
+  const playbookOk =
+    p === null ||
+    (isRecord(p) && typeof p.title === "string" && isStringList(p.checklist) && Array.isArray(p.statements) &&
+      p.statements.every((s) => isRecord(s) && typeof s.label === "string" && typeof s.text === "string"));
+  return evidenceOk && playbookOk;
 }
