@@ -9,6 +9,7 @@ import { runEvalSentimentCommand } from "./eval-sentiment-command";
 import { runImportCommand } from "./import-command";
 import { runMatchCommand } from "./match-command";
 import { runReplayCommand } from "./replay-command";
+import { runSilenceCommand } from "./silence-command";
 import { runPollCommand } from "./poll-command";
 import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
@@ -35,6 +36,9 @@ Usage:
   earshot replay --brand B --from TIME --to TIME [--config FILE] [--sensitivity N] [--json]
                                   the spike rules over stored history: when incidents
                                   would have opened and closed, and how many per week
+  earshot silence add (--brand B | --all) [--problem T] (--until TIME | --for 4h) [--reason R]
+  earshot silence list | expire ID
+                                  mute notices (not incidents) until a time
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
@@ -63,6 +67,7 @@ const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number
   "eval sentiment": runEvalSentimentCommand,
   detect: runDetectCommand,
   replay: runReplayCommand,
+  silence: runSilenceCommand,
   match: runMatchCommand,
 };
 
