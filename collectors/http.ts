@@ -148,6 +148,12 @@ export interface PostOptions {
   headers?: Record<string, string>;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Read the reply up to this many bytes, for an API whose answer is the point
+   * (a larger reply is an HttpError "too-large"). Without it the reply is read
+   * up to 64 KiB for error messages only, and a larger one arrives empty.
+   */
+  maxBytes?: number;
 }
 
 /** What a POST answered; the body is read up to a small cap, for error messages. */
@@ -403,7 +409,10 @@ export function createSafeHttp(options: SafeHttpOptions = {}): SafeHttp {
           async () => {
             await checkTarget(url);
             const res = await request(url, { dispatcher: agent, method: "POST", headers, body: init.body, signal });
-            const wire = await readCapped(res, url, POST_REPLY_MAX_BYTES).catch(() => Buffer.alloc(0));
+            const wire =
+              init.maxBytes === undefined
+                ? await readCapped(res, url, POST_REPLY_MAX_BYTES).catch(() => Buffer.alloc(0))
+                : await readCapped(res, url, init.maxBytes);
             return { status: res.statusCode, headers: flattenHeaders(res.headers), text: wire.toString("utf8") };
           },
           signal,

@@ -10,11 +10,13 @@ import { isGooglePlayParseError, parseReviewsReply, REVIEWS_RPC, SOURCE_KIND, ty
 /** google-play-scraper's constants.sort.NEWEST: the order the cursor needs. */
 const SORT_NEWEST = 2;
 /**
- * Reviews asked for per request. SafeHttp.post reads a reply up to 64 KiB; a
- * review is at most ~2 KB on the wire (500 characters of Cyrillic text, a
- * developer reply and the escaping of JSON inside JSON), so 20 always fit.
+ * Reviews asked for per request: google-play-scraper's own batch size. A review
+ * is at most ~2 KB on the wire (500 characters of Cyrillic text, a developer
+ * reply and the escaping of JSON inside JSON), so a page is ~200 KB at most;
+ * REPLY_MAX_BYTES leaves five times that.
  */
-export const PAGE_SIZE = 20;
+export const PAGE_SIZE = 100;
+const REPLY_MAX_BYTES = 1024 * 1024;
 /**
  * Google publishes no limits for this endpoint. One request at a time and 30 a
  * minute is our own, cautious choice: a blocked address gets a captcha page
@@ -172,6 +174,7 @@ class ReviewsApi {
           headers: { "content-type": "application/x-www-form-urlencoded;charset=UTF-8", accept: "*/*" },
           rate: PLAY_RATE,
           signal: this.ctx.signal,
+          maxBytes: REPLY_MAX_BYTES,
         });
       } catch (err) {
         throw httpSourceError(SOURCE_KIND, err);
@@ -202,7 +205,7 @@ class ReviewsApi {
         throw new SourceError(SOURCE_KIND, `HTTP ${res.status} from ${url.origin}${url.pathname}: ${excerpt(res.text)}`, res.status === 408 || res.status >= 500);
       }
       if (res.text === "") {
-        throw new SourceError(SOURCE_KIND, `empty reply for ${where} (HTTP ${res.status}); a reply above SafeHttp's 64 KiB POST cap also arrives empty`, res.status !== 200);
+        throw new SourceError(SOURCE_KIND, `empty reply for ${where} (HTTP ${res.status})`, res.status !== 200);
       }
 
       let reply;

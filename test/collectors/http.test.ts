@@ -78,6 +78,17 @@ describe("private-address guard", () => {
     expect(server.requests).toHaveLength(0);
   });
 
+  test("post() reads a reply up to maxBytes when asked, and refuses a larger one with too-large", async ({ recorded }) => {
+    const big = "x".repeat(200_000);
+    const server = await recorded.serve({ "/rpc": { body: big, contentType: "text/plain" } });
+    const whole = await local().post(server.url("/rpc"), { body: "q=1", maxBytes: 1024 * 1024 });
+    expect(whole.text).toHaveLength(200_000);
+    const err = await failure(local().post(server.url("/rpc"), { body: "q=1", maxBytes: 64 * 1024 }));
+    expect(err.code).toBe("too-large");
+    // Without maxBytes the reply is only for error messages: a large one arrives empty.
+    expect((await local().post(server.url("/rpc"), { body: "q=1" })).text).toBe("");
+  });
+
   test("get() fetches from loopback when allowPrivateNetworks is true", async ({ recorded }) => {
     const server = await recorded.serve({ "/feed.xml": "rss/atom.xml" });
     const res = body(await local().get(server.url("/feed.xml")));
