@@ -9,6 +9,7 @@ import { openStore } from "../../../pipeline/store/open-store";
 import type { Store } from "../../../pipeline/store/store";
 import { freshDatabase } from "../../contracts/store.contract";
 import { tempDirs } from "../../support/temp-dir";
+import { spike } from "./support/incident";
 
 const dirs = tempDirs();
 const T = Date.UTC(2026, 10, 23, 14, 10);
@@ -16,23 +17,7 @@ const HOUR = 3_600_000;
 const FAST = { attempts: 1, backoffMs: 10, timeoutMs: 2_000 };
 const SETTINGS = { lang: "pl" as const, timeZone: "Europe/Warsaw", dashboardUrl: "https://earshot.example.com/", delivery: FAST };
 
-const incident = (key: string, brand = "Lumio"): Incident => ({
-  key,
-  kind: "spike",
-  source: null,
-  brand,
-  state: "firing",
-  severity: "warning",
-  startedAt: T,
-  updatedAt: T,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  peakNegative: 12,
-  baseline: 1,
-  firstMentionId: "demo:1",
-  summary: "",
-});
+const incident = (key: string, brand = "Lumio"): Incident => ({ ...spike, key, brand, severity: "warning", peakNegative: 12 });
 
 let server: Server;
 let base = "";

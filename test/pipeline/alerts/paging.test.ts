@@ -9,6 +9,7 @@ import { openStore } from "../../../pipeline/store/open-store";
 import type { Store } from "../../../pipeline/store/store";
 import { freshDatabase } from "../../contracts/store.contract";
 import { tempDirs } from "../../support/temp-dir";
+import { spike } from "./support/incident";
 
 const dirs = tempDirs();
 const MIN = 60_000;
@@ -22,23 +23,7 @@ let store: Store;
 const received: [string, string, boolean][] = [];
 const clock = { now: T };
 
-const incident = (key: string, brand: string, state: Incident["state"] = "firing"): Incident => ({
-  key,
-  kind: "spike",
-  source: null,
-  brand,
-  state,
-  severity: "warning",
-  startedAt: T,
-  updatedAt: T,
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  peakNegative: 12,
-  baseline: 1,
-  firstMentionId: "demo:1",
-  summary: "",
-});
+const incident = (key: string, brand: string, state: Incident["state"] = "firing"): Incident => ({ ...spike, key, brand, state });
 
 const contact = (name: string): Contact => ({
   name,

@@ -10,28 +10,13 @@ import { openStore } from "../../../pipeline/store/open-store";
 import type { Store } from "../../../pipeline/store/store";
 import { freshDatabase } from "../../contracts/store.contract";
 import { tempDirs } from "../../support/temp-dir";
+import { spike } from "./support/incident";
 
 const dirs = tempDirs();
 const SECRET = "webhook-test-secret";
 const FAST = { attempts: 3, backoffMs: 10, timeoutMs: 2_000 };
 
-const incident: Incident = {
-  key: "lumio-20261123T1406",
-  kind: "spike",
-  source: null,
-  brand: "Lumio",
-  state: "firing",
-  severity: "critical",
-  startedAt: Date.UTC(2026, 10, 23, 14, 6),
-  updatedAt: Date.UTC(2026, 10, 23, 14, 7, 30),
-  acknowledgedAt: null,
-  acknowledgedBy: null,
-  resolvedAt: null,
-  peakNegative: 34,
-  baseline: 1,
-  firstMentionId: "demo:1",
-  summary: "Lumio: 34 negative mentions in one minute (usual 1)",
-};
+const incident: Incident = spike;
 const notice: Notice = { event: "firing", incident, text: "Lumio spike", lang: "en", link: null };
 
 interface Hit {
