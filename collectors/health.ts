@@ -5,7 +5,8 @@
  * whoever reads the snapshot against its own thresholds.
  */
 
-export type SourceMode = "polling" | "streaming";
+/** pushed: a tool posts to POST /ingest/<source>; its health is when it last pushed and how much. */
+export type SourceMode = "polling" | "streaming" | "pushed";
 
 export interface SourceHealthSnapshot {
   id: string;

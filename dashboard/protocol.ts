@@ -178,7 +178,7 @@ export type SourceState = "ok" | "failing" | "off" | "waiting";
 export interface SourceHealthView {
   id: string;
   kind: string;
-  mode: "polling" | "streaming";
+  mode: "polling" | "streaming" | "pushed";
   state: SourceState;
   /** Epoch ms of the last successful poll (or streamed batch). */
   lastSuccessAt: number | null;

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createSourceHealth } from "../collectors/health";
+import { createSourceHealth, newestPublishedAt } from "../collectors/health";
 import type { RawMention } from "../collectors/source";
 import { scheduleSources, startStreaming } from "../collectors/schedule";
 import { startDashboard } from "../dashboard/server/start-dashboard";
@@ -86,9 +86,13 @@ export async function startEarshot(
             ingest: {
               secret: secrets.ingestSecret,
               // 202 goes out only once the pushed mentions are stored (or kept on disk).
-              push: async (mentions: RawMention[]) => {
+              push: async (mentions: RawMention[], source: string) => {
                 pipeline.push(mentions);
                 await flow.settled();
+                // Pushed sources show in source health too: when each last pushed, and how much.
+                const id = `push-${source}`;
+                health.register(id, "webhook", "pushed");
+                health.succeeded(id, { items: mentions.length, durationMs: null, newestAt: newestPublishedAt(mentions, now()) });
               },
             },
           }

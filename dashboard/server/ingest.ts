@@ -36,7 +36,8 @@ export interface IngestDeps {
   /** The shared HMAC key (EARSHOT_INGEST_SECRET); at least 32 characters. */
   secret: string;
   /** Resolves once the mentions are durable; the route answers 202 only after it. */
-  push(mentions: RawMention[]): Promise<void>;
+  /** `source` is the <source> of the path the mentions came in on. */
+  push(mentions: RawMention[], source: string): Promise<void>;
 }
 
 export interface IngestOptions {
@@ -100,7 +101,7 @@ export function createIngest(deps: IngestDeps, options: IngestOptions): IngestHa
     const { mentions, problems } = parseIngestBody(source, json);
     if (mentions.length > 0) {
       try {
-        await deps.push(mentions);
+        await deps.push(mentions, source);
       } catch (err) {
         log.error({ err, source, mentions: mentions.length }, "ingest failed: the mentions were not stored");
         throw new HttpError(503, "the mentions could not be stored; send them again later", { "Retry-After": String(STORE_RETRY_AFTER_S) });

@@ -34,7 +34,8 @@ export function judgeSource(s: SourceHealthSnapshot, now: number, settings: Sour
   if (s.lastError?.startsWith(SOURCE_OFF_PREFIX)) return { down: false, reason: "" };
   if (s.consecutiveFailures >= settings.maxFailures)
     return { down: true, reason: `${s.consecutiveFailures} failed polls in a row: ${s.lastError ?? "unknown error"}` };
-  if (s.lastItemsAt !== null && s.usualItemGapMs !== null && s.itemGaps >= settings.minGaps) {
+  // A tool that pushes (a CRM, a help desk) sends when it has something: its quiet is not an outage.
+  if (s.mode !== "pushed" && s.lastItemsAt !== null && s.usualItemGapMs !== null && s.itemGaps >= settings.minGaps) {
     const silentMs = now - Date.parse(s.lastItemsAt);
     if (silentMs > Math.max(settings.silenceFactor * s.usualItemGapMs, settings.minSilenceMs))
       return { down: true, reason: `no mentions for ${minutes(silentMs)} (usually every ${minutes(s.usualItemGapMs)})` };

@@ -1,3 +1,4 @@
+import type { SourceHealthView } from "../../dashboard/protocol";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -24,7 +25,7 @@ describe("POST /ingest wired into Earshot", () => {
         log: { level: "silent" },
       }),
     );
-    const running = await startEarshot(loadConfig(configFile, { EARSHOT_INGEST_SECRET: SECRET }), {
+    const running = await startEarshot(loadConfig(configFile, { EARSHOT_INGEST_SECRET: SECRET, EARSHOT_ADMIN_PASSWORD: "wiring-pass-1" }), {
       log: createRootLogger("silent"),
       staticDir: dir,
     });
@@ -40,6 +41,16 @@ describe("POST /ingest wired into Earshot", () => {
         body,
       });
       expect(res.status).toBe(202);
+      // The pushing tool shows in source health: when it last pushed and how much.
+      const login = await fetch(`${running.url}/api/session`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-earshot-csrf": "1", origin: running.url },
+        body: JSON.stringify({ username: "admin", password: "wiring-pass-1" }),
+      });
+      expect(login.status).toBe(204);
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;
+      const sources = (await (await fetch(`${running.url}/api/sources`, { headers: { cookie } })).json()) as SourceHealthView[];
+      expect(sources.find((s) => s.id === "push-helpdesk")).toMatchObject({ kind: "webhook", mode: "pushed", state: "ok", itemsLastPoll: 2 });
       const store = await openStore({ kind: "embedded", dataDir: join(dir, "data"), database: "earshot" });
       try {
         const stored = await store.recentMentions({ brand: "Lumio", limit: 10 });

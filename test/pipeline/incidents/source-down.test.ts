@@ -37,6 +37,7 @@ describe("judgeSource()", () => {
     ["silent a long while but its rhythm is slow", health({ lastItemsAt: ago(121 * MIN), usualItemGapMs: 60 * MIN, itemGaps: 5 }), false],
     ["a fast source quiet for 30 min: under the one-hour floor", health({ lastItemsAt: ago(30 * MIN), usualItemGapMs: MIN, itemGaps: 50 }), false],
     ["a rhythm not yet learnt", health({ lastItemsAt: ago(600 * MIN), usualItemGapMs: MIN, itemGaps: 1 }), false],
+    ["a pushing tool quiet for hours: it pushes when it has something", health({ mode: "pushed", lastItemsAt: ago(600 * MIN), usualItemGapMs: 5 * MIN, itemGaps: 20 }), false],
     ["a source kept off by its configuration", health({ consecutiveFailures: 9, lastError: "off: set EARSHOT_VK_TOKEN" }), false],
   ])("judgeSource() on %s → down %s", (_name, snapshot, down) => {
     expect(judgeSource(snapshot, NOW, DEFAULT_SOURCE_DOWN).down).toBe(down);
