@@ -19,6 +19,8 @@ export interface SourceHealthSnapshot {
   consecutiveFailures: number;
   /** Message of the last failure, kept after a later success for context. */
   lastError: string | null;
+  /** What part of the last successful poll failed (see Page.warnings); null when all of it worked. */
+  lastWarning: string | null;
   /** Mentions in the last successful poll (or streamed batch). */
   itemsLastPoll: number | null;
   /** Duration of the last poll, successful or not. */
@@ -50,7 +52,10 @@ export interface SourceHealth {
    * `newestAt`: epoch ms of the newest publishedAt among the poll's mentions
    * (newestPublishedAt()); `quotaLeft` as the page gave it.
    */
-  succeeded(id: string, result: { items: number; durationMs: number | null; newestAt?: number | null; quotaLeft?: number | undefined }): void;
+  succeeded(
+    id: string,
+    result: { items: number; durationMs: number | null; newestAt?: number | null; quotaLeft?: number | undefined; warnings?: readonly string[] | undefined },
+  ): void;
   failed(id: string, error: unknown, result: { durationMs: number | null }): void;
   skipped(id: string): void;
   /** Copies, ordered as registered. */
@@ -103,8 +108,9 @@ export function createSourceHealth(now: () => Date = () => new Date()): SourceHe
         existing.mode = mode;
       } else entries.set(id, blank(id, kind, mode));
     },
-    succeeded(id, { items, durationMs, newestAt, quotaLeft }) {
+    succeeded(id, { items, durationMs, newestAt, quotaLeft, warnings }) {
       const e = get(id);
+      e.lastWarning = warnings !== undefined && warnings.length > 0 ? warnings.join("; ").slice(0, 1_000) : null;
       e.polls += 1;
       const at = now();
       e.lastSuccessAt = at.toISOString();
@@ -152,6 +158,7 @@ function blank(id: string, kind: string, mode: SourceMode): SourceHealthSnapshot
     lastFailureAt: null,
     consecutiveFailures: 0,
     lastError: null,
+    lastWarning: null,
     itemsLastPoll: null,
     lastPollMs: null,
     polls: 0,

@@ -129,7 +129,7 @@ export function scheduleSources(entries: readonly ConfiguredSource[], deps: Sche
       // Only now are the mentions stored, so only now may the cursor move past them.
       if (page.cursor !== null && !sameCursor(cursor, page.cursor)) await deps.cursors.save(source.id, page.cursor);
       const durationMs = performance.now() - started;
-      health.succeeded(source.id, { items: page.mentions.length, durationMs, newestAt: newestPublishedAt(page.mentions, now().getTime()), quotaLeft: page.quotaLeft });
+      health.succeeded(source.id, { items: page.mentions.length, durationMs, newestAt: newestPublishedAt(page.mentions, now().getTime()), quotaLeft: page.quotaLeft, warnings: page.warnings });
       log.info({ fetched: page.mentions.length, ms: Math.round(durationMs) }, "poll done");
       return { status: "ok", items: page.mentions.length, durationMs };
     } catch (error) {

@@ -41,6 +41,12 @@ export interface Page {
    * poll's last response; omitted when the API gives none. Shown in health.
    */
   quotaLeft?: number;
+  /**
+   * Parts of the poll that failed while the rest succeeded (e.g. one of
+   * several channels gone private), each in plain words; shown in health as
+   * "degraded" until a poll without them.
+   */
+  warnings?: string[];
 }
 
 export interface Logger {

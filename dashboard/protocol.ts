@@ -173,7 +173,8 @@ export interface MinutePoint {
  * else "ok". `lastError` comes from outside (a remote server's answer):
  * render it as text, never as HTML.
  */
-export type SourceState = "ok" | "failing" | "off" | "waiting";
+/** degraded: the last poll worked only in part (see lastWarning). */
+export type SourceState = "ok" | "degraded" | "failing" | "off" | "waiting";
 
 export interface SourceHealthView {
   id: string;
@@ -188,6 +189,8 @@ export interface SourceHealthView {
   consecutiveFailures: number;
   /** Kept after a later success, for context. */
   lastError: string | null;
+  /** What part of the last successful poll failed; null when all of it worked. */
+  lastWarning: string | null;
   /** Mentions in the last successful poll (or streamed batch). */
   itemsLastPoll: number | null;
   lastPollMs: number | null;

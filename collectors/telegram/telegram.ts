@@ -70,7 +70,11 @@ export const telegram: Source<TelegramOptions> = {
       const retryable = failures.some((f) => f.retryable);
       throw failures.length === 1 ? firstFailure : new SourceError(SOURCE_KIND, `no channel could be read; first: ${firstFailure.message}`, retryable, { cause: firstFailure });
     }
-    return { mentions, cursor: writeCursor(next) };
+    return {
+      mentions,
+      cursor: writeCursor(next),
+      ...(failures.length > 0 ? { warnings: failures.map((f) => f.message) } : {}),
+    };
   },
 };
 

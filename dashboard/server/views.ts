@@ -66,7 +66,7 @@ export function sourceState(s: SourceHealthSnapshot): SourceState {
   if (s.lastError !== null && s.lastError.startsWith(SOURCE_OFF_PREFIX)) return "off";
   if (s.consecutiveFailures > 0) return "failing";
   if (s.polls === 0) return "waiting";
-  return "ok";
+  return s.lastWarning !== null ? "degraded" : "ok";
 }
 
 export function toSourceHealthView(s: SourceHealthSnapshot): SourceHealthView {
@@ -79,6 +79,7 @@ export function toSourceHealthView(s: SourceHealthSnapshot): SourceHealthView {
     lastFailureAt: epochOf(s.lastFailureAt),
     consecutiveFailures: s.consecutiveFailures,
     lastError: s.lastError,
+    lastWarning: s.lastWarning,
     itemsLastPoll: s.itemsLastPoll,
     lastPollMs: s.lastPollMs,
     polls: s.polls,

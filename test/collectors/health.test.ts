@@ -17,6 +17,7 @@ describe("createSourceHealth()", () => {
         lastFailureAt: null,
         consecutiveFailures: 0,
         lastError: null,
+        lastWarning: null,
         itemsLastPoll: null,
         lastPollMs: null,
         polls: 0,
@@ -67,6 +68,15 @@ describe("createSourceHealth()", () => {
     const snap = health.snapshot();
     (snap[0] as { polls: number }).polls = 99;
     expect(health.snapshot()[0]?.polls).toBe(0);
+  });
+
+  test("succeeded() keeps what part of a poll failed until a poll without such a part", () => {
+    const health = createSourceHealth(() => new Date("2024-05-14T12:00:00Z"));
+    health.register("tg-1", "telegram", "polling");
+    health.succeeded("tg-1", { items: 6, durationMs: 10, warnings: ["cannot read @lumio_insiders", "cannot read @lumio_old"] });
+    expect(health.snapshot()[0]!.lastWarning).toBe("cannot read @lumio_insiders; cannot read @lumio_old");
+    health.succeeded("tg-1", { items: 2, durationMs: 10 });
+    expect(health.snapshot()[0]!.lastWarning).toBeNull();
   });
 
   test("succeeded() learns the usual gap between polls that bring mentions", () => {

@@ -55,10 +55,11 @@ export function isSourceHealthView(v: unknown): v is SourceHealthView {
     isRecord(v) &&
     typeof v.id === "string" &&
     typeof v.kind === "string" &&
-    (v.state === "ok" || v.state === "failing" || v.state === "off" || v.state === "waiting") &&
+    (v.state === "ok" || v.state === "degraded" || v.state === "failing" || v.state === "off" || v.state === "waiting") &&
     isTimeOrNull(v.lastSuccessAt) &&
     isFiniteNumber(v.consecutiveFailures) &&
     (v.lastError === null || typeof v.lastError === "string") &&
+    (v.lastWarning === undefined || v.lastWarning === null || typeof v.lastWarning === "string") &&
     (v.itemsLastPoll === null || isFiniteNumber(v.itemsLastPoll)) &&
     // Absent from servers older than these fields: read as unknown.
     (v.lagMs === undefined || v.lagMs === null || isFiniteNumber(v.lagMs)) &&

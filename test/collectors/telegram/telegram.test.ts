@@ -153,6 +153,8 @@ describe("telegram.poll()", () => {
     const page = await telegram.poll(options(server.baseUrl, ["lumio_insiders", "lumio_ru"]), cursor, c);
     expect(page.mentions).toHaveLength(6);
     expect(channelsOf(page.cursor)).toEqual({ lumio_insiders: { last: 40 }, lumio_ru: { last: 1210 } });
+    // The poll succeeded in part: health shows the source degraded with the reason.
+    expect(page.warnings).toEqual([expect.stringContaining("cannot read @lumio_insiders")]);
     expect(c.log.lines.filter((l) => l.level === "error")).toEqual([
       {
         level: "error",

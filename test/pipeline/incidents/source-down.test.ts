@@ -14,6 +14,7 @@ const health = (fields: Partial<SourceHealthSnapshot>): SourceHealthSnapshot => 
   lastFailureAt: null,
   consecutiveFailures: 0,
   lastError: null,
+  lastWarning: null,
   itemsLastPoll: null,
   lastPollMs: null,
   polls: 10,

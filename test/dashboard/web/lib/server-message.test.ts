@@ -11,6 +11,7 @@ const VIEW: SourceHealthView = {
   lastFailureAt: 1_740_830_700_000,
   consecutiveFailures: 2,
   lastError: "HTTP 503 from example.pl",
+  lastWarning: null,
   itemsLastPoll: 12,
   lastPollMs: 830,
   polls: 9,
