@@ -1,4 +1,5 @@
 import type { NoticeTemplate } from "./notice-template";
+import { sourceDownReason } from "./source-reason";
 
 export const en: NoticeTemplate = {
   spike: {
@@ -8,7 +9,7 @@ export const en: NoticeTemplate = {
     resolved: (i, at) => `🟢 ${i.brand}: incident ${i.key} resolved at ${at}; peak ${i.peakNegative} negative mentions a minute.`,
   },
   source: {
-    firing: (i, at) => `🔴 Source ${i.source ?? "?"} is down since ${at}: ${i.summary}. Mentions from it are not arriving. Incident ${i.key}.`,
+    firing: (i, at) => `🔴 Source ${i.source ?? "?"} is down since ${at}: ${sourceDownReason(i, "en")}. Mentions from it are not arriving. Incident ${i.key}.`,
     acknowledged: (i, at) => `🟡 Source ${i.source ?? "?"}: incident ${i.key} acknowledged by ${i.acknowledgedBy ?? "?"} at ${at}.`,
     resolved: (i, at) => `🟢 Source ${i.source ?? "?"} delivers again (${at}). Incident ${i.key} resolved.`,
   },

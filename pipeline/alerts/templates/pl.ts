@@ -1,4 +1,5 @@
 import type { NoticeTemplate } from "./notice-template";
+import { sourceDownReason } from "./source-reason";
 
 export const pl: NoticeTemplate = {
   spike: {
@@ -9,7 +10,7 @@ export const pl: NoticeTemplate = {
       `🟢 ${i.brand}: incydent ${i.key} zakończony o ${at}; szczyt: ${i.peakNegative} negatywnych wzmianek na minutę.`,
   },
   source: {
-    firing: (i, at) => `🔴 Źródło ${i.source ?? "?"} nie działa od ${at}: ${i.summary}. Wzmianki z niego nie docierają. Incydent ${i.key}.`,
+    firing: (i, at) => `🔴 Źródło ${i.source ?? "?"} nie działa od ${at}: ${sourceDownReason(i, "pl")}. Wzmianki z niego nie docierają. Incydent ${i.key}.`,
     acknowledged: (i, at) => `🟡 Źródło ${i.source ?? "?"}: incydent ${i.key} przyjęty przez ${i.acknowledgedBy ?? "?"} o ${at}.`,
     resolved: (i, at) => `🟢 Źródło ${i.source ?? "?"} znów dostarcza wzmianki (${at}). Incydent ${i.key} zakończony.`,
   },

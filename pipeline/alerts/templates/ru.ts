@@ -1,4 +1,5 @@
 import type { NoticeTemplate } from "./notice-template";
+import { sourceDownReason } from "./source-reason";
 
 export const ru: NoticeTemplate = {
   spike: {
@@ -9,7 +10,7 @@ export const ru: NoticeTemplate = {
       `🟢 ${i.brand}: инцидент ${i.key} завершён в ${at}; пик: ${i.peakNegative} негативных упоминаний в минуту.`,
   },
   source: {
-    firing: (i, at) => `🔴 Источник ${i.source ?? "?"} не работает с ${at}: ${i.summary}. Упоминания из него не поступают. Инцидент ${i.key}.`,
+    firing: (i, at) => `🔴 Источник ${i.source ?? "?"} не работает с ${at}: ${sourceDownReason(i, "ru")}. Упоминания из него не поступают. Инцидент ${i.key}.`,
     acknowledged: (i, at) => `🟡 Источник ${i.source ?? "?"}: инцидент ${i.key} принят: ${i.acknowledgedBy ?? "?"}, ${at}.`,
     resolved: (i, at) => `🟢 Источник ${i.source ?? "?"} снова работает (${at}). Инцидент ${i.key} завершён.`,
   },

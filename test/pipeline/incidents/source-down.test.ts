@@ -92,4 +92,21 @@ describe("reduceIncidents() with source events", () => {
     expect(noticeText("firing", incident, "pl", "UTC")).toContain("Źródło vk-1 nie działa");
     expect(noticeText("resolved", incident, "ru", "UTC")).toContain("Источник vk-1 снова работает");
   });
+
+  test.each([
+    ["en", "3 failed polls in a row (HTTP 503 from api.vk.com)", "no mentions for 3 h, usually one every 10 min"],
+    ["pl", "3 nieudanych odpytań z rzędu (HTTP 503 from api.vk.com)", "brak wzmianek od 3 godz., zwykle co 10 min"],
+    ["ru", "3 неудачных опросов подряд (HTTP 503 from api.vk.com)", "нет упоминаний 3 ч, обычно каждые 10 мин"],
+  ] as const)("noticeText() in %s says why the source is down in that language", (lang, failures, silence) => {
+    const settings = { keepFiringMinutes: 15 };
+    const open = (snapshot: SourceHealthSnapshot) => {
+      const { reason } = judgeSource(snapshot, NOW, DEFAULT_SOURCE_DOWN);
+      const { changes } = reduceIncidents(new Map(), { type: "source", source: "vk-1", down: true, reason, wallNow: NOW }, settings);
+      return changes[0]!.incident;
+    };
+    const failing = open(health({ consecutiveFailures: 3, lastError: "HTTP 503 from api.vk.com" }));
+    const silent = open(health({ lastItemsAt: ago(180 * MIN), usualItemGapMs: 10 * MIN, itemGaps: 5 }));
+    expect(noticeText("firing", failing, lang, "UTC")).toContain(failures);
+    expect(noticeText("firing", silent, lang, "UTC")).toContain(silence);
+  });
 });
