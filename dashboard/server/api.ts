@@ -175,7 +175,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
       if (typeof label !== "string" || !SENTIMENT_LABELS.has(label)) {
         throw new HttpError(400, 'the body must be {"label": "negative" | "neutral" | "positive"}');
       }
-      const mention = await deps.store.mention(mentionId);
+      const mention = await storedMention(deps.store, mentionId);
       if (mention === null) throw new HttpError(404, "no such mention");
       const correction: CorrectionRecord = {
         mentionId,
@@ -308,4 +308,17 @@ async function evidenceOf(incident: Incident, deps: ApiDeps): Promise<IncidentEv
     deps.store.minuteCounts({ brand: incident.brand, from, to }),
   ]);
   return incidentEvidence(mentions, counts);
+}
+
+/** How long a correction waits for a mention the live stream showed before the writer stored it (batches flush every second). */
+const MENTION_STORED_WAIT_MS = 3_000;
+const MENTION_STORED_POLL_MS = 250;
+
+async function storedMention(store: ApiDeps["store"], id: string): Promise<Awaited<ReturnType<ApiDeps["store"]["mention"]>>> {
+  const deadline = Date.now() + MENTION_STORED_WAIT_MS;
+  for (;;) {
+    const mention = await store.mention(id);
+    if (mention !== null || Date.now() >= deadline) return mention;
+    await new Promise((resolve) => setTimeout(resolve, MENTION_STORED_POLL_MS));
+  }
 }

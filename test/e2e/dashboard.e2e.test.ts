@@ -145,6 +145,23 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     await page.screenshot({ path: `${SHOTS}/live-stream.png` });
   }, 40_000);
 
+  test("a mention's sentiment is corrected in one click and the correction is saved", async () => {
+    const row = page.getByTestId("mention").first();
+    const id = await row.getAttribute("data-id");
+    // Pause so the row stays put while it is corrected.
+    const pause = page.getByRole("button", { name: "Pause" });
+    if ((await pause.count()) > 0) await pause.click();
+    const target = page.locator(`[data-testid=mention][data-id="${id}"]`);
+    const current = await target.getByTestId("sentiment").getAttribute("data-label");
+    const other = current === "positive" ? "negative" : "positive";
+    await target.getByTestId("correct-sentiment").locator("summary").click();
+    await target.locator(`[data-testid=correct-sentiment] button[data-label="${other}"]`).click();
+    await expect.poll(() => target.getByTestId("correction-saved").count(), { timeout: 10_000 }).toBe(1);
+    expect(await target.getByTestId("correction-saved").textContent()).toContain(other === "positive" ? "Positive" : "Negative");
+    const resume = page.getByRole("button", { name: "Resume" });
+    if ((await resume.count()) > 0) await resume.click();
+  }, 30_000);
+
   test("the demo outage opens an incident that is acknowledged from the dashboard and notified by webhook", async () => {
     const firing = page.locator('[data-testid=incident][data-state="firing"]').first();
     await firing.waitFor({ timeout: 90_000 });

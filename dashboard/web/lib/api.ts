@@ -9,6 +9,7 @@ import {
   type IncidentDetailView,
   type IncidentView,
   type LoginRequest,
+  type SentimentLabel,
   type Me,
   type SourceHealthView,
 } from "../../protocol";
@@ -122,4 +123,9 @@ export async function fetchIncidentDetail(key: string, lang: "en" | "pl" | "ru")
   const body = await json(await send("GET", path), path);
   if (!isIncidentDetailView(body)) throw new RequestError(200, null, `${path}: the answer is not an incident's detail`);
   return body;
+}
+
+/** Stores the team's sentiment label for one mention; the model learns from it. */
+export async function correctSentiment(mentionId: string, label: SentimentLabel): Promise<void> {
+  await send("POST", API.correctSentiment(mentionId), { label });
 }

@@ -200,6 +200,18 @@ describe("API", () => {
     expect((await d.store.corrections({ field: "sentiment", limit: 500 })).length).toBe(before);
   });
 
+  test("POST sentiment for a mention the stream showed before it was stored waits for the writer", async () => {
+    const late = makeMention({ id: "demo:late", brand: "Lumio", publishedAt: now - MINUTE });
+    const storing = new Promise((resolve) => setTimeout(resolve, 500)).then(() => d.store.insertMentions([late]));
+    const reply = await send(d.url, API.correctSentiment("demo:late"), {
+      method: "POST",
+      headers: stateChanging(d.url, { cookie, "content-type": "application/json" }),
+      body: JSON.stringify({ label: "neutral" }),
+    });
+    await storing;
+    expect(reply.status).toBe(201);
+  });
+
   test("POST sentiment for an unknown mention answers 404", async () => {
     const reply = await send(d.url, API.correctSentiment("demo:none"), {
       method: "POST",
