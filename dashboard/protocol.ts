@@ -257,8 +257,13 @@ export interface LoginRequest {
   username: string;
   password: string;
 }
+/** viewer: reads; responder: also acknowledges, silences, corrects and works mentions; admin: also manages users. */
+export type Role = "viewer" | "responder" | "admin";
+export const ROLES: readonly Role[] = ["viewer", "responder", "admin"];
+
 export interface Me {
   username: string;
+  role: Role;
 }
 export interface ApiError {
   error: string;

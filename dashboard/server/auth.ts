@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../collectors/source";
-import type { Me } from "../protocol";
+import type { Me, Role } from "../protocol";
 import { HttpError, readJsonBody, sendError, sendJson, sendNoContent } from "./http";
 import { LoginLimiter } from "./login-limiter";
 
@@ -17,6 +17,8 @@ import { LoginLimiter } from "./login-limiter";
 export interface Credentials {
   username: string;
   password: string;
+  /** Default admin. */
+  role?: Role;
 }
 
 export interface AuthOptions {
@@ -33,6 +35,8 @@ export interface AuthOptions {
 
 export interface Session {
   username: string;
+  /** The user's role now (looked up on every request, so a change applies at once). */
+  role: Role;
   id: string;
   /** Epoch ms. */
   expiresAt: number;
@@ -47,6 +51,7 @@ const KEY_BYTES = 32;
 
 export interface HashedUser {
   username: string;
+  role: Role;
   nameDigest: Buffer;
   salt: Buffer;
   hash: Buffer;
@@ -68,11 +73,11 @@ export async function createAuth(options: AuthOptions): Promise<Auth> {
   const users = await Promise.all(
     options.users.map(async (u): Promise<HashedUser> => {
       const salt = randomBytes(16);
-      return { username: u.username, nameDigest: digest(u.username), salt, hash: await hashPassword(u.password, salt) };
+      return { username: u.username, role: u.role ?? "admin", nameDigest: digest(u.username), salt, hash: await hashPassword(u.password, salt) };
     }),
   );
   // Stands in for an unknown username so that a miss costs one scrypt too.
-  const decoy: HashedUser = { username: "", nameDigest: randomBytes(32), salt: randomBytes(16), hash: randomBytes(KEY_BYTES) };
+  const decoy: HashedUser = { username: "", role: "viewer", nameDigest: randomBytes(32), salt: randomBytes(16), hash: randomBytes(KEY_BYTES) };
   // Everything but the plain-text passwords goes on.
   const { users: _plain, ...rest } = options;
   return new Auth(rest, users, decoy);
@@ -116,6 +121,7 @@ export class Auth {
   issue(username: string): { session: Session; token: string } {
     const session: Session = {
       username,
+      role: this.#roleOf(username) ?? "viewer",
       id: randomBytes(16).toString("base64url"),
       expiresAt: this.#options.now() + this.#options.sessionTtlMs,
     };
@@ -143,7 +149,9 @@ export class Auth {
     if (typeof parsed !== "object" || parsed === null) return null;
     const { u, s, e } = parsed as Record<string, unknown>;
     if (typeof u !== "string" || typeof s !== "string" || typeof e !== "number") return null;
-    const session: Session = { username: u, id: s, expiresAt: e };
+    const role = this.#roleOf(u);
+    if (role === null) return null;
+    const session: Session = { username: u, role, id: s, expiresAt: e };
     return this.isLive(session) ? session : null;
   }
 
@@ -159,6 +167,10 @@ export class Auth {
       !this.#revoked.has(session.id) &&
       this.#users.some((u) => u.username === session.username)
     );
+  }
+
+  #roleOf(username: string): Role | null {
+    return this.#users.find((u) => u.username === username)?.role ?? null;
   }
 
   revoke(session: Session): void {
@@ -214,7 +226,7 @@ export class Auth {
 
   /** GET /api/me */
   me(res: ServerResponse, session: Session): void {
-    const me: Me = { username: session.username };
+    const me: Me = { username: session.username, role: session.role };
     sendJson(res, 200, me);
   }
 

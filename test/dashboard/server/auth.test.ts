@@ -61,7 +61,7 @@ describe("sessions", () => {
 
     const me = await send(d.url, "/api/me", { headers: { cookie: setCookie.split(";")[0]! } });
     expect(me.status).toBe(200);
-    expect(me.json()).toEqual({ username: "ola" } satisfies Me);
+    expect(me.json()).toEqual({ username: "ola", role: "admin" } satisfies Me);
   });
 
   test("POST /api/session accepts a password typed in another Unicode normal form", async () => {
@@ -73,7 +73,7 @@ describe("sessions", () => {
   test("POST /api/session signs in each configured user as themselves", async () => {
     const cookie = await login(d.url, OTHER_USER);
     const me = await send(d.url, "/api/me", { headers: { cookie } });
-    expect(me.json()).toEqual({ username: "ivan" });
+    expect(me.json()).toEqual({ username: "ivan", role: "admin" });
   });
 
   test("POST /api/session answers 429 after ten failures from one address, even with the right password", async () => {
