@@ -1,11 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { ADMIN_PASSWORD, haveChromium, openBrowser, SHOTS, SKIP_REASON, startEarshot, type RunningEarshot } from "./e2e-support";
 
 /**
  * The live path end to end: Earshot started as a user starts it (the CLI, the
@@ -13,25 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
  * arrive, seeing the demo outage open an incident and acknowledging it — and a
  * real HTTP receiver getting the signed webhook notices.
  */
-const CHROMIUM = "/usr/bin/chromium";
-// The flags this machine needs (DESIGN.md §10): no sandbox as root, no GPU, no background network.
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const PASSWORD = "e2e-password-1";
+const PASSWORD = ADMIN_PASSWORD;
 const WEBHOOK_SECRET = "e2e-webhook-secret";
-const SHOTS = "test-output/screenshots";
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium && process.env.CI)
-  throw new Error(`${CHROMIUM} is missing: .ci/run installs it with apt-get install -y chromium`);
 
 interface Received {
   event: string;
@@ -39,16 +19,14 @@ interface Received {
   body: { event: string; incident: { key: string; state: string }; text: string };
 }
 
-describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not installed; apt-get install -y chromium)`, () => {
-  let earshot: ChildProcess;
+describe.skipIf(!haveChromium)(`dashboard in Chromium (${SKIP_REASON})`, () => {
+  let earshot: RunningEarshot;
   let url = "";
-  let output = "";
   let browser: Browser;
   let page: Page;
   let hookServer: Server;
   const received: Received[] = [];
-  const dialogs: string[] = [];
-  const work = mkdtempSync(join(tmpdir(), "earshot-e2e-"));
+  let dialogs: string[] = [];
 
   beforeAll(async () => {
     hookServer = createServer((req, res) => {
@@ -70,48 +48,27 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     await new Promise<void>((resolve) => hookServer.listen(0, "127.0.0.1", resolve));
     const hookPort = (hookServer.address() as { port: number }).port;
 
-    const configFile = join(work, "earshot.config.json");
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        store: { kind: "embedded", dataDir: join(work, "data") },
-        dashboard: { host: "127.0.0.1", port: 0 },
-        sources: [{ kind: "demo", speed: 2 }],
+    earshot = await startEarshot({
+      config: {
         alerts: { lang: "en", webhook: { url: `http://127.0.0.1:${hookPort}/hook` } },
         // the receiver above is on loopback: allow it explicitly
         http: { allowPrivateNetworks: true },
-        log: { level: "warn" },
-      }),
-    );
-    earshot = spawn(process.execPath, ["pipeline/cli/earshot.mjs", "start", "--config", configFile], {
-      env: { ...process.env, EARSHOT_ADMIN_USER: "pr-team", EARSHOT_ADMIN_PASSWORD: PASSWORD, EARSHOT_WEBHOOK_SECRET: WEBHOOK_SECRET },
-      stdio: ["ignore", "pipe", "pipe"],
+      },
+      env: { EARSHOT_WEBHOOK_SECRET: WEBHOOK_SECRET },
     });
-    earshot.stdout!.on("data", (d: Buffer) => (output += d.toString()));
-    earshot.stderr!.on("data", (d: Buffer) => (output += d.toString()));
-    url = await waitFor(() => /Dashboard: (http:\/\/\S+)/.exec(output)?.[1], 60_000, () => `no dashboard URL in:\n${output}`);
-
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "en-GB" });
-    page = await context.newPage();
-    page.on("dialog", (d) => {
-      dialogs.push(d.message()); // an alert() here would mean mention text ran as HTML
-      void d.dismiss();
-    });
-    mkdirSync(SHOTS, { recursive: true });
+    url = earshot.url;
+    ({ browser, page, dialogs } = await openBrowser());
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    earshot?.kill("SIGTERM");
-    await new Promise((resolve) => (earshot?.exitCode !== null ? resolve(null) : earshot.once("exit", resolve)));
+    await earshot?.stop();
     await new Promise((resolve) => hookServer?.close(resolve));
-    rmSync(work, { recursive: true, force: true });
   }, 60_000);
 
   test("start-up prints the dashboard URL and how to sign in", () => {
-    expect(output).toContain(`Sign in as "pr-team"`);
-    expect(output).toContain("EARSHOT_ADMIN_PASSWORD");
+    expect(earshot.output()).toContain(`Sign in as "pr-team"`);
+    expect(earshot.output()).toContain("EARSHOT_ADMIN_PASSWORD");
   });
 
   test("a wrong password is refused and the right one signs in", async () => {
@@ -221,13 +178,3 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (skipped: ${CHROMIUM} not 
     expect(dialogs).toEqual([]);
   }, 70_000);
 });
-
-async function waitFor<T>(probe: () => T | undefined, timeoutMs: number, why: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(why());
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

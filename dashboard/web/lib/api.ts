@@ -11,6 +11,8 @@ import {
   type LoginRequest,
   type SentimentLabel,
   type Me,
+  ROLES,
+  type Role,
   type SourceHealthView,
 } from "../../protocol";
 import { isIncidentDetailView, isIncidentView, isSourceHealthView } from "./server-message";
@@ -86,7 +88,8 @@ export async function fetchMe(): Promise<Me | null> {
     if (!isRecord(body) || typeof body.username !== "string") {
       throw new RequestError(200, null, `${API.me}: no username in the answer`);
     }
-    return { username: body.username };
+    const role = (ROLES as readonly unknown[]).includes(body.role) ? (body.role as Role) : "viewer";
+    return { username: body.username, role };
   } catch (err) {
     if (isUnauthorized(err)) return null;
     throw err;
