@@ -1,3 +1,4 @@
+import { placeItem, type PlacedItem, type ReadItem, type UnplacedItem } from "../placed-items";
 import { decodeHTML } from "entities";
 import { XMLParser, XMLValidator, type EntityDecoderOptions } from "fast-xml-parser";
 import type { RawMention } from "../source";
@@ -24,23 +25,9 @@ export class AppStoreParseError extends Error {
 }
 export const isAppStoreParseError = (e: unknown): e is AppStoreParseError => e instanceof Error && e.name === "AppStoreParseError";
 
-/**
- * One review of a page: its id and date, and the mention, or why it was
- * skipped. A skipped review keeps its place, so the cursor moves past it and
- * the skip is reported once.
- */
-export type ReviewEntry = {
-  /** The review's own id (without the app id). */
-  id: string;
-  /** <updated>, epoch ms: when the review was written or last edited. */
-  at: number;
-} & ({ mention: RawMention; reason?: undefined } | { mention: null; reason: string });
-
-/** A review without an id or a date: it has no place in the feed, and is reported each time it is read. */
-export interface SkippedReview {
-  reason: string;
-  id?: string;
-}
+/** A review of the feed; `id` is the review's own id (without the app id), `at` its <updated>: written or last edited. */
+export type ReviewEntry = PlacedItem;
+export type SkippedReview = UnplacedItem;
 
 export interface ReviewPage {
   /** Newest first, as the feed lists them. */
@@ -111,14 +98,13 @@ export function parseReviewFeed(text: string, context: FeedContext): ReviewPage 
     const read = readEntry(entry, context);
     if (read === "app") continue;
     page.reviewCount++;
-    if (read.mention !== null) page.entries.push(read);
-    else if (read.id !== undefined && read.at !== undefined) page.entries.push({ id: read.id, at: read.at, mention: null, reason: read.reason });
-    else page.skipped.push(read.id === undefined ? { reason: read.reason } : { reason: read.reason, id: read.id });
+    placeItem(read, page);
   }
   return page;
 }
 
-type ReadEntry = "app" | { id: string; at: number; mention: RawMention } | { mention: null; reason: string; id?: string; at?: number };
+/** "app": the feed's first entry describes the app itself, not a review. */
+type ReadEntry = "app" | ReadItem;
 
 function readEntry(entry: unknown, { appId, country }: FeedContext): ReadEntry {
   if (!isNode(entry)) return { mention: null, reason: "entry is not an element with children" };

@@ -1,3 +1,4 @@
+import { placeItem, type PlacedItem, type ReadItem, type UnplacedItem } from "../placed-items";
 import type { RawMention } from "../source";
 
 /**
@@ -48,22 +49,9 @@ export class GooglePlayParseError extends Error {
 }
 export const isGooglePlayParseError = (e: unknown): e is GooglePlayParseError => e instanceof Error && e.name === "GooglePlayParseError";
 
-/**
- * One review of a page: its id and time, and the mention, or why it was
- * skipped. A skipped review keeps its place, so the cursor moves past it and
- * the skip is reported once.
- */
-export type ReviewEntry = {
-  id: string;
-  /** When the review was written or last edited, epoch ms. */
-  at: number;
-} & ({ mention: RawMention; reason?: undefined } | { mention: null; reason: string });
-
-/** A review without an id or a date: it has no place in the list, and is reported each time it is read. */
-export interface SkippedReview {
-  reason: string;
-  id?: string;
-}
+/** A review of a page; `at` is when it was written or last edited. */
+export type ReviewEntry = PlacedItem;
+export type SkippedReview = UnplacedItem;
 
 export interface ReviewPage {
   kind: "page";
@@ -138,14 +126,7 @@ export function parseReviewsReply(body: string, context: ReplyContext): ReviewsR
   if (Array.isArray(more) && typeof more[1] === "string" && more[1] !== "") page.nextToken = more[1];
 
   for (const item of items ?? []) {
-    const read = readReview(item, context);
-    const { id, at } = read;
-    if (id !== undefined && at !== undefined) {
-      page.entries.push(read.mention === null ? { id, at, mention: null, reason: read.reason } : { id, at, mention: read.mention });
-    } else {
-      const reason = read.reason ?? "unreadable review";
-      page.skipped.push(id === undefined ? { reason } : { reason, id });
-    }
+    placeItem(readReview(item, context), page);
   }
   return page;
 }
@@ -184,9 +165,8 @@ function tryJson(text: string): { ok: true; value: unknown } | { ok: false; erro
   }
 }
 
-type ReadReview = { id?: string; at?: number; mention: RawMention; reason?: undefined } | { id?: string; at?: number; mention: null; reason: string };
 
-function readReview(item: unknown, { appId, lang }: ReplyContext): ReadReview {
+function readReview(item: unknown, { appId, lang }: ReplyContext): ReadItem {
   if (!Array.isArray(item)) return { mention: null, reason: "review is not a list" };
   const id = item[0];
   if (typeof id !== "string" || id.trim() === "" || id.length > MAX_ID_CHARS) return { mention: null, reason: "review without an id" };

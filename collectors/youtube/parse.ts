@@ -1,3 +1,4 @@
+import { placeItem, type PlacedItem, type ReadItem, type UnplacedItem } from "../placed-items";
 import type { RawMention } from "../source";
 
 /**
@@ -25,23 +26,9 @@ export class YoutubeParseError extends Error {
 }
 export const isYoutubeParseError = (e: unknown): e is YoutubeParseError => e instanceof Error && e.name === "YoutubeParseError";
 
-/**
- * One thread of a page: its id and time, and the mention, or why it was
- * skipped. A skipped thread keeps its place, so the cursor moves past it and
- * the skip is reported once, when it is new, not on every poll that sees it.
- */
-export type ThreadEntry = {
-  /** The thread id, which is also its top-level comment's id. */
-  id: string;
-  /** publishedAt of the top-level comment, epoch ms. */
-  at: number;
-} & ({ mention: RawMention; reason?: undefined } | { mention: null; reason: string });
-
-/** A thread without an id or a date: it has no place in the list, and is reported each time it is read. */
-export interface SkippedThread {
-  reason: string;
-  id?: string;
-}
+/** A thread of a page; its id is also its top-level comment's id, its time that comment's publishedAt. */
+export type ThreadEntry = PlacedItem;
+export type SkippedThread = UnplacedItem;
 
 export interface ThreadPage {
   kind: "page";
@@ -89,10 +76,7 @@ export function parseCommentThreads(body: string): YoutubeReply {
 
   const page: ThreadPage = { kind: "page", entries: [], skipped: [], nextPageToken: nonEmpty(doc["nextPageToken"]) };
   for (const item of items) {
-    const read = readThread(item);
-    if (read.mention !== null) page.entries.push(read);
-    else if (read.id !== undefined && read.at !== undefined) page.entries.push({ id: read.id, at: read.at, mention: null, reason: read.reason });
-    else page.skipped.push(read.id === undefined ? { reason: read.reason } : { reason: read.reason, id: read.id });
+    placeItem(readThread(item), page);
   }
   return page;
 }
@@ -140,9 +124,8 @@ function readError(error: unknown): YoutubeApiFailure | undefined {
   };
 }
 
-type ReadThread = { id: string; at: number; mention: RawMention } | { mention: null; reason: string; id?: string; at?: number };
 
-function readThread(item: unknown): ReadThread {
+function readThread(item: unknown): ReadItem {
   if (!isNode(item)) return { mention: null, reason: "thread is not an object" };
   const id = nonEmpty(item["id"]);
   if (id === undefined) return { mention: null, reason: "thread without an id" };

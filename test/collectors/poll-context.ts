@@ -1,3 +1,4 @@
+import { afterEach } from "vitest";
 import { createSafeHttp, type SafeHttp, type SafeHttpOptions } from "../../collectors/http";
 import type { Logger, PollContext } from "../../collectors/source";
 
@@ -29,4 +30,20 @@ export function pollContext(
   const http = options.http ?? createSafeHttp({ allowPrivateNetworks: ["127.0.0.1"], maxAttempts: 1, ...options.httpOptions });
   const now = options.now ? new Date(options.now) : new Date("2024-05-14T12:00:00Z");
   return { http, now: () => now, log: memoryLog(), signal: new AbortController().signal, credentials: options.credentials ?? {} };
+}
+
+/**
+ * Poll contexts for one test file: `ctx(options)` makes one over `defaults`
+ * and its SafeHttp (sockets, timers) is closed after every test.
+ */
+export function trackedPollContexts(defaults: Parameters<typeof pollContext>[0] = {}) {
+  const open: ReturnType<typeof pollContext>[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.http.close()));
+  });
+  return (options: Parameters<typeof pollContext>[0] = {}): ReturnType<typeof pollContext> => {
+    const c = pollContext({ ...defaults, ...options });
+    open.push(c);
+    return c;
+  };
 }

@@ -1,22 +1,14 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { createBluesky, SEARCH_LIMIT, type BlueskyOptions } from "../../../collectors/bluesky/bluesky";
 import { readSearchState } from "../../../collectors/bluesky/search-cursor";
 import { isSourceError, type Source, type SourceError } from "../../../collectors/source";
 import { payload, test, type RecordedResponse, type RecordedServer } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
 const CREDENTIALS = { identifier: "earshot-monitor.bsky.social", appPassword: "abcd-efgh-ijkl-mnop" };
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext({ credentials: CREDENTIALS, ...options });
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts({ credentials: CREDENTIALS });
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {

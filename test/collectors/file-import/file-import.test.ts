@@ -1,29 +1,22 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { fileImport, fileImportOptions, SETTLE_MS, type FileImportOptions } from "../../../collectors/file-import/file-import";
 import { parseImport } from "../../../collectors/file-import/parse";
 import { isSourceError, type Cursor, type Page } from "../../../collectors/source";
 import { PAYLOADS_DIR, payload } from "../../support/recorded-http";
 import { tempDirs } from "../../support/temp-dir";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
 const dirs = tempDirs();
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
+const tracked = trackedPollContexts();
 
 /** The poll's clock (pollContext's default); files are dated relative to it, so nothing depends on the real time. */
 const NOW = new Date("2024-05-14T12:00:00Z").getTime();
 const SETTLED = new Date(NOW - 60 * 60_000);
 
-function ctx(now = NOW) {
-  const c = pollContext({ now: new Date(now).toISOString() });
-  contexts.push(c);
-  return c;
-}
+const ctx = (now = NOW) => tracked({ now: new Date(now).toISOString() });
 
 function options(dir: string, more: Partial<FileImportOptions> = {}): FileImportOptions {
   return fileImportOptions.parse({ dir, ...more });

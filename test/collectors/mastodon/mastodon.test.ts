@@ -1,19 +1,11 @@
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { mastodon, PAGE_LIMIT, type MastodonOptions } from "../../../collectors/mastodon/mastodon";
 import { readStreamState, snowflakeAt } from "../../../collectors/mastodon/stream-cursor";
 import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
 import { payload, serveRecorded, test, type RecordedResponse } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext(options);
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts();
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { DEFAULT_USER_AGENT } from "../../../collectors/http";
 import { reddit, type RedditOptions } from "../../../collectors/reddit/reddit";
 import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
 import { payload, test, type RecordedResponse, type RecordedServer } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
 const CREDENTIALS = { clientId: "p-jcoLKBynTLew", clientSecret: "gko_LXELoV07ZBNUXrvWZfzE3aI" };
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext({ credentials: CREDENTIALS, ...options });
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts({ credentials: CREDENTIALS });
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {

@@ -1,18 +1,10 @@
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
 import { telegram, telegramOptions } from "../../../collectors/telegram/telegram";
 import { test, type RecordedResponse } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext(options);
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts();
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
 import { vk, vkOptions } from "../../../collectors/vk/vk";
 import { test, type LoggedRequest, type RecordedResponse } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
 const TOKEN = "vk1.a.service-token-for-tests";
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext({ credentials: { token: TOKEN }, ...options });
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts({ credentials: { token: TOKEN } });
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {

@@ -1,20 +1,12 @@
-import { afterEach, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
 import { readStreamState } from "../../../collectors/youtube/thread-stream";
 import { nextPacificMidnight, youtube, youtubeOptions } from "../../../collectors/youtube/youtube";
 import { test, type LoggedRequest, type RecordedResponse } from "../../support/recorded-http";
-import { pollContext } from "../poll-context";
+import { trackedPollContexts } from "../poll-context";
 
-const contexts: ReturnType<typeof pollContext>[] = [];
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((c) => c.http.close()));
-});
 const KEY = "AIzaSyD-test-key-for-earshot-0123456789";
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext({ credentials: { apiKey: KEY }, ...options });
-  contexts.push(c);
-  return c;
-}
+const ctx = trackedPollContexts({ credentials: { apiKey: KEY } });
 
 async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
   try {
