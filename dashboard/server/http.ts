@@ -71,13 +71,26 @@ export function sendNoContent(res: ServerResponse, headers: Record<string, strin
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const type = (req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json") throw new HttpError(415, "the body must be application/json");
+  const text = (await readCappedBody(req, maxBytes)).toString("utf8");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new HttpError(400, "the body is not valid JSON");
+  }
+}
+
+/**
+ * The raw bytes of a body of at most `maxBytes`; a declared or actual size
+ * over the cap is 413 with the connection closed rather than drained.
+ */
+export async function readCappedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   const tooLarge = () => new HttpError(413, `the body is larger than ${maxBytes} bytes`, { Connection: "close" });
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
 
   // Listeners rather than `for await`: leaving an async iterator early destroys
   // the request, and with it the socket the 413 has to go out on.
-  const body = await new Promise<Buffer>((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -107,10 +120,4 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     req.on("end", onEnd);
     req.on("error", onError);
   });
-  const text = body.toString("utf8");
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new HttpError(400, "the body is not valid JSON");
-  }
 }

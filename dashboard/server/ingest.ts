@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger, RawMention } from "../../collectors/source";
 import { ingestItems, MAX_ITEMS, parseIngestBody, SOURCE_NAME, type IngestProblem } from "../../collectors/webhook/parse";
 import { signWebhook } from "../../pipeline/alerts/webhook";
-import { HttpError, sendJson } from "./http";
+import { HttpError, readCappedBody, sendJson } from "./http";
 import { LoginLimiter } from "./login-limiter";
 
 /**
@@ -169,39 +169,5 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
   const encoding = (req.headers["content-encoding"] ?? "identity").trim().toLowerCase();
   if (encoding !== "identity") throw new HttpError(415, "compressed bodies are not accepted; send the JSON uncompressed");
 
-  const tooLarge = () => new HttpError(413, `the body is larger than ${maxBytes} bytes`, { Connection: "close" });
-  const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
-  // Listeners rather than `for await`: leaving an async iterator early destroys
-  // the request, and with it the socket the 413 has to go out on.
-  return new Promise<Buffer>((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > maxBytes) {
-        cleanup();
-        req.pause();
-        reject(tooLarge());
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (err: Error) => {
-      cleanup();
-      reject(err);
-    };
-    const cleanup = () => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-  });
+  return readCappedBody(req, maxBytes);
 }
