@@ -2,18 +2,7 @@ import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
 import { configTable } from "../config/describe";
 import { loadConfig } from "../config/load";
-import { runDetectCommand } from "./detect-command";
-import { runEvalLanguageCommand } from "./eval-language-command";
-import { runEvalProblemsCommand } from "./eval-problems-command";
-import { runEvalSentimentCommand } from "./eval-sentiment-command";
-import { runImportCommand } from "./import-command";
-import { runMatchCommand } from "./match-command";
-import { runReplayCommand } from "./replay-command";
-import { runSilenceCommand } from "./silence-command";
-import { runPollCommand } from "./poll-command";
-import { sourcesText } from "./sources-command";
 import { createRootLogger } from "../log";
-import { startEarshot } from "../main";
 
 const HELP = `earshot — social listening and crisis alerts for pl, ru and en
 
@@ -60,15 +49,22 @@ interface CommandIo {
   err(text: string): void;
 }
 
-/** Commands that read their own arguments: `earshot eval language …` is "eval language". */
-const OWN_ARGS: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
-  "eval language": runEvalLanguageCommand,
-  "eval problems": runEvalProblemsCommand,
-  "eval sentiment": runEvalSentimentCommand,
-  detect: runDetectCommand,
-  replay: runReplayCommand,
-  silence: runSilenceCommand,
-  match: runMatchCommand,
+type OwnArgsCommand = (args: string[], io: CommandIo) => Promise<number>;
+
+/**
+ * Commands that read their own arguments: `earshot eval language …` is "eval
+ * language". Each is imported when it runs: the language and sentiment models
+ * take a few hundred milliseconds to load, which `earshot silence list` should
+ * not pay.
+ */
+const OWN_ARGS: Record<string, () => Promise<OwnArgsCommand>> = {
+  "eval language": async () => (await import("./eval-language-command")).runEvalLanguageCommand,
+  "eval problems": async () => (await import("./eval-problems-command")).runEvalProblemsCommand,
+  "eval sentiment": async () => (await import("./eval-sentiment-command")).runEvalSentimentCommand,
+  detect: async () => (await import("./detect-command")).runDetectCommand,
+  replay: async () => (await import("./replay-command")).runReplayCommand,
+  silence: async () => (await import("./silence-command")).runSilenceCommand,
+  match: async () => (await import("./match-command")).runMatchCommand,
 };
 
 /** Runs one command; resolves to the process exit code. */
@@ -80,7 +76,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
   // Commands with their own options parse their own arguments.
   const own = OWN_ARGS[command === "eval" ? `eval ${rest[0] ?? ""}` : command];
-  if (own) return own(command === "eval" ? rest.slice(1) : rest, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  if (own) {
+    const run = await own();
+    return run(command === "eval" ? rest.slice(1) : rest, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  }
   if (command === "eval") {
     process.stderr.write(`earshot eval: say what to evaluate: ${Object.keys(OWN_ARGS).filter((k) => k.startsWith("eval ")).map((k) => k.slice(5)).join(", ")}\n`);
     return 2;
@@ -104,6 +103,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     return 2;
   }
   if (command === "sources") {
+    const { sourcesText } = await import("./sources-command");
     process.stdout.write(sourcesText());
     return 0;
   }
@@ -112,6 +112,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       process.stderr.write("earshot poll: --source KIND is required (see earshot sources)\n");
       return 2;
     }
+    const { runPollCommand } = await import("./poll-command");
     return runPollCommand({
       kind: options.source,
       optionsJson: options.options ?? "{}",
@@ -140,6 +141,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         return 2;
       }
       const log = createRootLogger(loaded.config.log.level === "info" ? "warn" : loaded.config.log.level);
+      const { runImportCommand } = await import("./import-command");
       return await runImportCommand({ file, loaded, log, err: (line) => process.stderr.write(`${line}\n`) });
     }
   } catch (err) {
@@ -155,6 +157,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 
 async function start(loaded: ReturnType<typeof loadConfig>): Promise<number> {
   const log = createRootLogger(loaded.config.log.level);
+  const { startEarshot } = await import("../main");
   const running = await startEarshot(loaded, { log });
   process.stdout.write(running.banner);
   await new Promise<void>((resolve) => {
