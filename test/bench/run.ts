@@ -13,6 +13,7 @@ import { benchParse } from "./parse.bench";
 import { benchProblems } from "./problems.bench";
 import { benchSentiment } from "./sentiment.bench";
 import { benchPipeline } from "./pipeline.bench";
+import { benchWsFanout } from "./ws-fanout.bench";
 
 /**
  * `npm run bench`: prints figures, asserts nothing (speed belongs here, not in
@@ -67,6 +68,7 @@ try {
   sections = sections.concat(await benchSentiment({ progress }));
   sections = sections.concat(await benchProblems({ progress }));
   sections = sections.concat(await benchDetector({ progress }));
+  sections = sections.concat(await benchWsFanout({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
