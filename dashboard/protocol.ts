@@ -26,6 +26,8 @@ export interface MentionView {
   sentiment: { score: number; label: SentimentLabel; confidence: number; terms: string[] };
   /** Problems the mention reports (outage, delivery, quality, price, service, scandal, security) and the words that decided. */
   problems: { type: string; terms: string[] }[];
+  /** How urgently to look (key customers and high-reach authors first); absent on mentions stored before priority existed. */
+  priority?: MentionPriority;
 }
 
 /** Mutes notices (not incidents) of a brand and/or problem type for a while. */
@@ -51,10 +53,27 @@ export interface SilenceRequest {
   reason?: string;
 }
 
-/** One change in an incident's life; actor "earshot" is the system itself. */
+/**
+ * One change in an incident's life; actor "earshot" is the system itself.
+ * signal / inhibited: a series joined (detail "problem:outage", "source:reddit"; inhibited: explained by an outage, not paged);
+ * checked / unchecked: a playbook item (detail "<playbook id>#<item index>");
+ * silenced from the incident: detail "<ends at, epoch ms>|<problem or empty>|<reason>".
+ */
 export interface IncidentEventView {
   at: number;
-  type: "pending" | "firing" | "updated" | "acknowledged" | "resolved" | "dismissed" | "escalated" | "silenced";
+  type:
+    | "pending"
+    | "firing"
+    | "updated"
+    | "acknowledged"
+    | "resolved"
+    | "dismissed"
+    | "escalated"
+    | "silenced"
+    | "signal"
+    | "inhibited"
+    | "checked"
+    | "unchecked";
   actor: string;
   detail: string;
 }
@@ -113,6 +132,10 @@ export interface IncidentDetailView {
   /** Null for source-down incidents. */
   evidence: EvidenceView | null;
   playbook: PlaybookView | null;
+  /** The series that spiked within the incident (see IncidentSignalView); absent from older servers. */
+  signals?: IncidentSignalView[];
+  /** The playbook's ticked items (latest tick per item); absent from older servers. */
+  checklist?: PlaybookTickView[];
 }
 
 /** How one alert channel has been doing; "failing" when its last delivery attempt failed. */
@@ -221,7 +244,8 @@ export type ServerMessage =
   /** Minutes whose counts changed since the last frame (upserts by brand + minute). */
   | { type: "counts"; counts: MinutePoint[] }
   /** An incident that opened or changed state. */
-  | { type: "incident"; incident: IncidentView };
+  | { type: "incident"; incident: IncidentView }
+  | MentionWorkflowMessage;
 
 export const LIVE_PATH = "/live";
 
@@ -231,7 +255,7 @@ export const API = {
   session: "/api/session",
   /** GET → Me. */
   me: "/api/me",
-  /** GET ?brand=&limit= → MentionView[] (newest first). */
+  /** GET ?brand=&lang=&sentiment=&source=&problem=&priority=&q=&before=&limit= (MentionQuery) → MentionView[] (newest first, with `workflow`). */
   mentions: "/api/mentions",
   /** GET ?brand=&from=&to= (epoch ms) → MinutePoint[]. */
   timeline: "/api/timeline",
@@ -241,8 +265,20 @@ export const API = {
   incident: (key: string) => `/api/incidents/${encodeURIComponent(key)}`,
   /** POST → IncidentView (acknowledged). */
   acknowledge: (key: string) => `/api/incidents/${encodeURIComponent(key)}/acknowledge`,
+  /** POST (responder) → IncidentView (resolved by the signed-in user). */
+  resolveIncident: (key: string) => `/api/incidents/${encodeURIComponent(key)}/resolve`,
+  /** POST IncidentSilenceRequest (responder) → 201 SilenceView: mutes the incident's brand [+ problem] until a time. */
+  silenceIncident: (key: string) => `/api/incidents/${encodeURIComponent(key)}/silence`,
+  /** POST PlaybookTickRequest (responder) → PlaybookTickView: ticks or unticks one checklist item. */
+  playbookTick: (key: string) => `/api/incidents/${encodeURIComponent(key)}/playbook`,
   /** POST {label: SentimentLabel} → 201 CorrectionView: the team's label for one mention, kept for the model to learn from. */
   correctSentiment: (mentionId: string) => `/api/mentions/${encodeURIComponent(mentionId)}/sentiment`,
+  /** GET → MentionWorkflowDetail; POST or PATCH MentionWorkflowRequest (responder) → MentionWorkflowView, broadcast to every client. */
+  mentionWorkflow: (mentionId: string) => `/api/mentions/${encodeURIComponent(mentionId)}/workflow`,
+  /** POST {problems: ProblemType[]} (responder) → 201 CorrectionView: the team's problem types for one mention. */
+  correctProblems: (mentionId: string) => `/api/mentions/${encodeURIComponent(mentionId)}/problems`,
+  /** GET ?limit= → MentionWorkflowView[]: the most recently changed, newest change first. */
+  mentionWorkflows: "/api/mention-workflows",
   /** GET → SilenceView[] (running or still to come); POST SilenceRequest → 201 SilenceView. */
   silences: "/api/silences",
   /** POST → SilenceView ended now. */
@@ -251,6 +287,18 @@ export const API = {
   channels: "/api/channels",
   /** GET → SourceHealthView[], one per running or switched-off source. */
   sources: "/api/sources",
+  /** GET ?brand=&range=hour|day|week → OverviewView: one brand's volume, negative share, net sentiment, breakdowns, loudest negative authors, incidents. */
+  overview: "/api/overview",
+  /** GET ?brand=&limit= → WeeklyReportView[] (newest week first); POST WeeklyReportRequest (responder) → 201 WeeklyReportView, made now. */
+  reports: "/api/reports",
+  /** GET → WeeklyReportDetailView: the stored report's figures. */
+  report: (id: string) => `/api/reports/${encodeURIComponent(id)}`,
+  /** GET → the stored PDF (application/pdf, as an attachment). */
+  reportPdf: (id: string) => `/api/reports/${encodeURIComponent(id)}.pdf`,
+  /** GET → UserView[]; POST NewUserRequest → 201 NewUserReply (admin only). */
+  users: "/api/users",
+  /** PATCH UserChangeRequest → UserView; DELETE → 204 (admin only; never the last admin). */
+  user: (username: string) => `/api/users/${encodeURIComponent(username)}`,
 } as const;
 
 export interface LoginRequest {
@@ -274,3 +322,341 @@ export interface ApiError {
  * it, so together with the SameSite=Strict cookie it stops CSRF.
  */
 export const CSRF_HEADER = "x-earshot-csrf";
+
+// --- Incidents: signals, playbook checklist, resolve and silence from an incident ---
+
+/** One series that spiked within an incident: the brand's negatives, a problem type's, a source's. */
+export interface IncidentSignalView {
+  kind: "brand" | "problem" | "source";
+  /** The brand, a problem type (outage, delivery, …) or a source kind. */
+  name: string;
+  /** Epoch ms of the minute it joined. */
+  firstAt: number;
+  /** Epoch ms of its latest spiking minute. */
+  lastSpikeAt: number;
+  peakNegative: number;
+  /** Detector scores 0..1 (0.5 = alert threshold): at the peak and now. */
+  peakScore: number;
+  score: number;
+  baseline: number;
+  /** Explained by an open outage signal: recorded, not paged. */
+  inhibited: boolean;
+}
+
+/** A checklist item's latest state: who ticked (or unticked) it and when. */
+export interface PlaybookTickView {
+  playbookId: string;
+  /** Index in PlaybookView.checklist. */
+  item: number;
+  checked: boolean;
+  by: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** POST API.playbookTick(key). */
+export interface PlaybookTickRequest {
+  playbookId: string;
+  item: number;
+  checked: boolean;
+}
+
+/** POST API.silenceIncident(key): mute the incident's brand (and its problem type when `problem` is given) until `endsAt`. */
+export interface IncidentSilenceRequest {
+  endsAt: number;
+  problem?: string | null;
+  reason?: string;
+}
+
+// --- Live stream and mention workflow ---
+
+/** high: key customers, high-reach authors, worrying posts with reach; low: unworrying posts by small accounts. */
+export type MentionPriority = "high" | "normal" | "low";
+export const MENTION_PRIORITIES: readonly MentionPriority[] = ["high", "normal", "low"];
+
+/** The team's work on one mention, in order. */
+export type WorkflowStatus = "new" | "in-progress" | "responded" | "resolved";
+export const WORKFLOW_STATUSES: readonly WorkflowStatus[] = ["new", "in-progress", "responded", "resolved"];
+
+export interface MentionWorkflowView {
+  mentionId: string;
+  brand: string;
+  status: WorkflowStatus;
+  /** A dashboard username; null when nobody has it. */
+  assignee: string | null;
+  tags: string[];
+  note: string;
+  /** Who made the last change, and when (epoch ms). */
+  updatedBy: string;
+  updatedAt: number;
+}
+
+/** GET API.mentionWorkflow(id): the current state (null: never worked on) and every change, oldest first. */
+export interface MentionWorkflowDetail {
+  workflow: MentionWorkflowView | null;
+  history: Omit<MentionWorkflowView, "brand">[];
+}
+
+/** POST/PATCH API.mentionWorkflow(id): fields left out keep their value. */
+export interface MentionWorkflowRequest {
+  status?: WorkflowStatus;
+  assignee?: string | null;
+  tags?: string[];
+  note?: string;
+}
+
+/**
+ * The stream's filters: GET API.mentions takes them as query parameters, and the
+ * web app applies the same ones to the live flow (dashboard/web/lib/mention-filter.ts;
+ * the SQL in pipeline/store/mention-workflow-queries.ts mirrors it). Absent: no filter.
+ */
+export interface MentionQuery {
+  brand?: string;
+  lang?: string;
+  sentiment?: SentimentLabel;
+  source?: string;
+  problem?: string;
+  priority?: MentionPriority;
+  /** Case-insensitive substring of title + " " + text. */
+  q?: string;
+}
+
+/** Longest `q` and other text filters the API takes. */
+export const MENTION_QUERY_MAX_CHARS = 200;
+
+/** A MentionView as GET API.mentions answers it: with the team's workflow (absent: never worked on). */
+export type MentionWithWorkflow = MentionView & { workflow?: MentionWorkflowView };
+
+/** A mention's workflow changed: every client updates its row. */
+export interface MentionWorkflowMessage {
+  type: "mention-workflow";
+  workflow: MentionWorkflowView;
+}
+
+/** The `before` parameter of GET API.mentions for the page after `oldest` (the last mention shown): older than it, in stream order. */
+export const mentionCursor = (oldest: { publishedAt: number; id: string }): string => `${oldest.publishedAt}:${oldest.id}`;
+
+// ---------------------------------------------------------------------------
+// Users and roles: who may sign in, their role, and the settings they keep.
+
+/** A UI language a user can keep. */
+export type UiLang = "en" | "pl" | "ru";
+
+/** GET API.me answers this (a Me with the user's own settings); PATCH API.me MeChangeRequest answers it too. */
+export interface MeProfile extends Me {
+  /** null: not chosen yet (the browser's preference applies). */
+  lang: UiLang | null;
+  /** An IANA time zone for dates; null: the browser's own. */
+  timeZone: string | null;
+}
+
+/** PATCH API.me: the user's own settings. A new password needs the current one (403 when wrong). */
+export interface MeChangeRequest {
+  lang?: UiLang | null;
+  timeZone?: string | null;
+  password?: { current: string; next: string };
+}
+
+/** A user as admins see them (never a password or its hash). */
+export interface UserView {
+  username: string;
+  role: Role;
+  lang: UiLang | null;
+  timeZone: string | null;
+  disabled: boolean;
+  /** Epoch ms. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** POST API.users. Without a password the server makes one and answers it once. */
+export interface NewUserRequest {
+  username: string;
+  role: Role;
+  password?: string;
+  lang?: UiLang | null;
+}
+
+export interface NewUserReply {
+  user: UserView;
+  /** The password the server made (show it once); null when the request gave one. */
+  generatedPassword: string | null;
+}
+
+/** PATCH API.user(name): any subset. 409 when it would leave no enabled admin. */
+export interface UserChangeRequest {
+  role?: Role;
+  disabled?: boolean;
+  password?: string;
+  lang?: UiLang | null;
+  timeZone?: string | null;
+}
+
+// ---------------------------------------------------------------------------
+// Overview per brand: volume and negative share over time, net sentiment,
+// breakdowns and the loudest negative authors (GET API.overview).
+
+/** hour: 60 one-minute buckets; day: 96 of 15 minutes; week: 168 of one hour. */
+export type OverviewRange = "hour" | "day" | "week";
+export const OVERVIEW_RANGES: readonly OverviewRange[] = ["hour", "day", "week"];
+
+/** One bucket of the chart; every bucket of the window is present, quiet ones as zeros. */
+export interface OverviewBucket {
+  /** Epoch ms of the bucket's start. */
+  start: number;
+  total: number;
+  negative: number;
+}
+
+/** One value of a breakdown (a source kind, a language code, a problem type) over the window. */
+export interface OverviewShare {
+  value: string;
+  total: number;
+  negative: number;
+}
+
+/** An author of negative mentions, by reach (followers where the source says). */
+export interface OverviewAuthor {
+  handle: string;
+  name: string;
+  source: string;
+  reach: number;
+  /** Negative mentions by this author in the window. */
+  negative: number;
+}
+
+/** An incident of the brand that overlaps the window; the chart marks its start, acknowledgement and resolution. */
+export interface OverviewIncident {
+  key: string;
+  state: IncidentState;
+  severity: "warning" | "critical";
+  startedAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  summary: string;
+}
+
+export interface OverviewView {
+  brand: string;
+  range: OverviewRange;
+  /** Epoch ms: the window is [from, to), cut in buckets of bucketMs aligned to UTC. */
+  from: number;
+  to: number;
+  bucketMs: number;
+  buckets: OverviewBucket[];
+  /** Distinct mentions in the window by sentiment label. */
+  sentiment: { total: number; negative: number; neutral: number; positive: number };
+  /** (positive − negative) / total in [-1, 1]; null with no mentions. */
+  netSentiment: number | null;
+  /** negative / total in [0, 1]; null with no mentions. */
+  negativeShare: number | null;
+  /** Largest first. A mention may report several problems or none, so problems need not sum to the total. */
+  sources: OverviewShare[];
+  languages: OverviewShare[];
+  problems: OverviewShare[];
+  /** Largest reach first, at most 10. */
+  topAuthors: OverviewAuthor[];
+  /** Oldest first. */
+  incidents: OverviewIncident[];
+}
+
+// ---------------------------------------------------------------------------
+// Weekly reports (pipeline/reports): what managers read, per brand and ISO week.
+
+export type ReportLang = "en" | "pl" | "ru";
+
+/** A stored weekly report, without its figures. */
+export interface WeeklyReportView {
+  id: string;
+  brand: string;
+  /** ISO 8601 week, e.g. "2026-W47". */
+  week: string;
+  lang: ReportLang;
+  /** The IANA zone its week and days were cut in. */
+  timeZone: string;
+  /** Epoch ms of Monday 00:00 in timeZone. */
+  weekStart: number;
+  producedAt: number;
+  /** A user name, "cli" or "schedule". */
+  producedBy: string;
+  pdfBytes: number;
+}
+
+/** A figure and its change since the week before: relative for counts (0.25 = +25 %), a difference for shares and net sentiment. */
+export interface WeeklyTrendView {
+  current: number | null;
+  previous: number | null;
+  change: number | null;
+  kind: "relative" | "points";
+}
+
+export interface WeeklyQuoteView {
+  /** Untrusted mention text: render as text. */
+  text: string;
+  copies: number;
+  reach: number;
+  authorHandle: string;
+  source: string;
+  url: string;
+  lang: string;
+  publishedAt: number;
+}
+
+export interface WeeklyAuthorView {
+  source: string;
+  handle: string;
+  name: string;
+  reach: number;
+  count: number;
+  negative: number;
+}
+
+export interface WeeklyFiguresView {
+  brand: string;
+  week: string;
+  previousWeek: string;
+  timeZone: string;
+  from: number;
+  to: number;
+  volume: WeeklyTrendView;
+  netSentiment: WeeklyTrendView;
+  negativeShare: WeeklyTrendView;
+  counts: { total: number; negative: number; positive: number; neutral: number };
+  /** Monday → Sunday; `day` is the local midnight in timeZone. */
+  daily: { day: number; total: number; negative: number; positive: number }[];
+  problems: { type: string; count: number; previous: number; change: number; share: number }[];
+  sources: { source: string; count: number; negative: number }[];
+  authorsByReach: WeeklyAuthorView[];
+  authorsByCount: WeeklyAuthorView[];
+  incidents: {
+    key: string;
+    severity: string;
+    state: string;
+    startedAt: number;
+    acknowledgedAt: number | null;
+    acknowledgedBy: string | null;
+    resolvedAt: number | null;
+    timeToAcknowledgeMs: number | null;
+    timeToResolveMs: number | null;
+    peakNegative: number;
+    summary: string;
+  }[];
+  incidentSummary: { count: number; medianTimeToAcknowledgeMs: number | null; medianTimeToResolveMs: number | null };
+  /** basis "repeats": near-duplicates grouped, most repeated first; "reach": nothing was repeated, largest reach first. */
+  quotes: {
+    negative: { basis: "repeats" | "reach"; items: WeeklyQuoteView[] };
+    positive: { basis: "repeats" | "reach"; items: WeeklyQuoteView[] };
+  };
+}
+
+export interface WeeklyReportDetailView {
+  report: WeeklyReportView;
+  figures: WeeklyFiguresView;
+}
+
+/** POST /api/reports: week defaults to last week, lang to en. */
+export interface WeeklyReportRequest {
+  brand: string;
+  week?: string;
+  lang?: ReportLang;
+}

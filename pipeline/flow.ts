@@ -26,6 +26,7 @@ import type { IncidentChange } from "./incidents/lifecycle";
 import type { LiveEvent, ScoredMention } from "./mention";
 import { MinuteJudge, type JudgedMinute } from "./spikes/judge-minutes";
 import { minuteCounts } from "./spikes/minute-counts";
+import { SeriesJudge, type SeriesLimits } from "./spikes/judge-series";
 import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
 import { matchBrands, type BrandMatcher } from "./stages/match-brands";
@@ -35,6 +36,7 @@ import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { scoreSentiment } from "./stages/score-sentiment";
 import type { SentimentScorer } from "./stages/sentiment/create-scorer";
 import { tagProblems } from "./stages/tag-problems";
+import { DEFAULT_PRIORITY_RULES, rankPriority, type PriorityRules } from "./stages/rank-priority";
 import type { Spill } from "./store/spill";
 import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
 import { writeMentions, type WriteResult } from "./store/writer";
@@ -48,6 +50,8 @@ export interface FlowDeps {
   problems?: CompiledProblemTerms;
   /** The sentiment scorer with the installation's corrections learnt; the shipped one when absent. */
   scoreSentiment?: SentimentScorer;
+  /** Reach thresholds and each brand's key authors (compilePriorityRules); no key authors when absent. */
+  priority?: PriorityRules;
   /** A brand's own spike sensitivity, when its configuration sets one. */
   sensitivityOf?: (brand: string) => number | undefined;
   /** Restricted to the configured languages; every language Earshot knows when absent. */
@@ -59,6 +63,8 @@ export interface FlowDeps {
     maxTextChars: number;
     writer: { flushMs: number; maxRows: number };
     spikes: SpikeSettings & { latenessMs: number };
+    /** Bounds of the per-problem and per-source series (spikes/judge-series.ts); defaults when absent. */
+    series?: SeriesLimits;
   };
   log: Logger;
   scheduler?: SchedulerLike;
@@ -84,7 +90,8 @@ const NOTIFY_CONCURRENCY = 4;
 /**
  * The whole pipeline, as in DESIGN.md §2:
  *
- *   raw → normalize → match brands → dedupe → detect language → score sentiment ─┬─▶ store writer
+ *   raw → normalize → match brands → dedupe → detect language → score sentiment
+ *       → tag problem types → rank priority ────────────────────────────────────┬─▶ store writer
  *                                                                               ├─▶ live bus
  *                                                                               └─▶ counts per brand/minute
  *                                                                                     → spike rule → incidents
@@ -100,6 +107,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   const detectLanguage = deps.detectLanguage ?? detectAnyLanguage;
   const score = deps.scoreSentiment ?? scoreSentiment;
   const problemTerms = deps.problems ?? compileProblemTerms(DEFAULT_PROBLEM_TERMS);
+  const priorityRules = deps.priority ?? DEFAULT_PRIORITY_RULES;
   const live = new Subject<LiveEvent>();
   const writes = new Subject<WriteResult>();
   const quarantined = new Subject<Quarantined>();
@@ -122,6 +130,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
       scored.sentiment = score(scored.text, scored.lang, scored.rating);
       scored.problems = tagProblems(scored.text, scored.lang, problemTerms);
+      scored.priority = rankPriority(scored, priorityRules);
       return scored;
     }),
     share(),
@@ -144,12 +153,21 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     }),
   );
 
-  const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler), share());
+  const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler, true), share());
   const judge = new MinuteJudge(settings.spikes, deps.sensitivityOf);
+  // The brand's sub-series (per problem type and per source) are judged when
+  // its minute closes, right after the brand's own series: their spikes join
+  // the brand's incident as signals (grouping), or open it.
+  const seriesJudge = new SeriesJudge(settings.spikes, deps.sensitivityOf, settings.series);
   const judged$ = minutes$.pipe(
-    map((s) => (s.type === "closed" ? judge.closed(s.minute) : judge.running(s.count))),
-    filter((j): j is JudgedMinute => j !== null),
-    tap(({ closed, judgement }) => desk.apply({ type: "minute", closed, judgement, wallNow: scheduler.now() })),
+    tap((s) => {
+      const judged: JudgedMinute | null = s.type === "closed" ? judge.closed(s.minute) : judge.running(s.count);
+      if (judged !== null) desk.apply({ type: "minute", closed: judged.closed, judgement: judged.judgement, wallNow: scheduler.now() });
+      if (s.type === "closed") {
+        const signals = seriesJudge.closed(s.minute);
+        desk.apply({ type: "signals", brand: s.minute.brand, minute: s.minute.minute, signals, wallNow: scheduler.now() });
+      }
+    }),
     finalize(() => desk.complete()),
   );
 
@@ -158,7 +176,8 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       from(
         Promise.all([
           deps.store.saveIncident(change.incident),
-          deps.store.recordIncidentEvent(incidentEvent(change, scheduler.now())),
+          deps.store.saveIncidentSignals(change.incident.key, change.incident.signals ?? []),
+          ...incidentEvents(change, scheduler.now()).map((e) => deps.store.recordIncidentEvent(e)),
         ]).then(
           () => change,
           (err: unknown) => {
@@ -170,6 +189,9 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     ),
     tap((change) => {
       if (change.kind !== "updated") log.info({ incident: change.incident.key, brand: change.incident.brand }, `incident ${change.kind}`);
+      for (const s of change.joined ?? []) {
+        log.info({ incident: change.incident.key, signal: `${s.kind}:${s.name}`, inhibited: s.inhibited }, "incident signal joined");
+      }
       live.next({ type: "incident", incident: change.incident });
     }),
     mergeMap((change) => from(deps.notify(change)), NOTIFY_CONCURRENCY),
@@ -225,15 +247,35 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   };
 }
 
-/** The timeline entry of a change: who did it (a user acknowledges; the rest is the system's). */
-function incidentEvent({ kind, incident }: IncidentChange, at: number): IncidentEventRecord {
-  return {
-    incidentKey: incident.key,
-    at,
-    type: kind,
-    actor: kind === "acknowledged" ? (incident.acknowledgedBy ?? "") : "earshot",
-    detail: kind === "acknowledged" || kind === "resolved" ? "" : incident.summary,
-  };
+/**
+ * The timeline entries of a change: the change itself (who did it: a user
+ * acknowledges or resolves; the rest is the system's), then one per signal
+ * that joined — "inhibited" for one an outage explains. A change that only
+ * joined signals, or only refreshed their scores, has no entry of its own.
+ */
+function incidentEvents({ kind, incident, by, joined, refresh }: IncidentChange, at: number): IncidentEventRecord[] {
+  if (refresh) return [];
+  const events: IncidentEventRecord[] = [];
+  const joinedOnly = kind === "updated" && joined !== undefined && joined.length > 0;
+  if (!joinedOnly) {
+    events.push({
+      incidentKey: incident.key,
+      at,
+      type: kind,
+      actor: by ?? (kind === "acknowledged" ? (incident.acknowledgedBy ?? "") : "earshot"),
+      detail: kind === "acknowledged" || kind === "resolved" ? "" : incident.summary,
+    });
+  }
+  for (const s of joined ?? []) {
+    events.push({
+      incidentKey: incident.key,
+      at,
+      type: s.inhibited ? "inhibited" : "signal",
+      actor: "earshot",
+      detail: `${s.kind}:${s.name}`,
+    });
+  }
+  return events;
 }
 
 function toQuarantineRecord(q: Quarantined, at: number): QuarantineRecord {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { createSourceHealth, newestPublishedAt } from "../collectors/health";
+import { createSourceHealth, newestPublishedAt, type SourceHealthSnapshot } from "../collectors/health";
 import type { RawMention } from "../collectors/source";
 import { scheduleSources, startStreaming } from "../collectors/schedule";
 import { startDashboard } from "../dashboard/server/start-dashboard";
@@ -9,6 +9,7 @@ import type { Config, Secrets } from "./config/schema";
 import { runPipeline } from "./run-pipeline";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
+import { bootstrapAdmin, type BootstrapResult } from "./users/bootstrap-admin";
 
 /** The built dashboard (vite build writes it here). */
 const DASHBOARD_DIST = fileURLToPath(new URL("../dashboard/dist", import.meta.url));
@@ -23,6 +24,8 @@ export interface Running {
   banner: string;
   /** Acknowledges an open incident (the dashboard's button calls this). */
   acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Every source's health now (what the dashboard's source panel shows). */
+  sourceHealth(): readonly SourceHealthSnapshot[];
   /** Stops collecting, writes what is in flight, closes the store. */
   stop(): Promise<void>;
 }
@@ -65,18 +68,20 @@ export async function startEarshot(
     void pipeline.pageOpenIncidents().catch((err: unknown) => log.error({ err }, "repeat notices failed"));
   }, SOURCE_WATCH_MS);
 
-  const users = [{ username: secrets.adminUser, password: secrets.adminPassword ?? randomBytes(12).toString("base64url") }];
+  // First start: an admin from EARSHOT_ADMIN_USER / EARSHOT_ADMIN_PASSWORD (or a one-off password) when the store has none.
+  const admin = await bootstrapAdmin(store, { username: secrets.adminUser, password: secrets.adminPassword }, now());
   const dashboard = await startDashboard(
     {
       store,
       events$: flow.live$,
       acknowledge,
-      users,
+      resolve: pipeline.resolve,
       sessionSecret: secrets.sessionSecret ?? randomBytes(32).toString("hex"),
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
       playbooks: config.playbooks,
+      reports: { timeZone: config.reports.weekly.timeZone ?? config.alerts.timeZone, brands: config.brands.map((b) => b.name) },
       corrected: () => {
         void pipeline.learnCorrections().catch((err: unknown) => log.error({ err }, "sentiment corrections not learnt"));
       },
@@ -106,10 +111,7 @@ export async function startEarshot(
   const banner = [
     "",
     `Earshot is listening. Dashboard: ${dashboard.url}`,
-    `Sign in as "${users[0]!.username}" with ${
-      secrets.adminPassword ? "the password in EARSHOT_ADMIN_PASSWORD" : `the one-off password ${users[0]!.password}`
-    }`,
-    secrets.adminPassword ? "" : "(set EARSHOT_ADMIN_PASSWORD to choose it)",
+    ...adminBanner(admin, secrets.adminPassword !== null),
     `Sources: ${config.sources.map((s) => s.kind).join(", ")}; store: ${
       config.store.kind === "embedded" ? `embedded chDB in ${resolve(config.store.dataDir)}` : config.store.url
     }`,
@@ -120,6 +122,7 @@ export async function startEarshot(
     url: dashboard.url,
     banner,
     acknowledge,
+    sourceHealth: () => health.snapshot(),
     async stop() {
       clearInterval(sourceWatch);
       streaming.stop();
@@ -128,4 +131,17 @@ export async function startEarshot(
       await pipeline.stop();
     },
   };
+}
+
+/** How to sign in, as start-up says it: the first start names the new admin; later starts point to the stored users. */
+function adminBanner(admin: BootstrapResult, fromEnv: boolean): string[] {
+  if (!admin.created)
+    return [
+      `Sign in as "${admin.username}" or another dashboard user (list them with "earshot users list").`,
+      "Users are kept in the store: EARSHOT_ADMIN_PASSWORD only makes the first admin and never replaces a changed password.",
+    ];
+  return [
+    `Sign in as "${admin.username}" with ${fromEnv ? "the password in EARSHOT_ADMIN_PASSWORD" : `the one-off password ${admin.generatedPassword}`}`,
+    fromEnv ? "" : "(set EARSHOT_ADMIN_PASSWORD to choose it, or change it in the dashboard or with \"earshot users set-password\")",
+  ];
 }

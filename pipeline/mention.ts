@@ -67,7 +67,13 @@ export interface ScoredMention extends Mention {
   sentiment: Sentiment;
   /** The problems it reports, in PROBLEM_TYPES order; empty when none. */
   problems: ProblemTag[];
+  /** How urgently a person should look (pipeline/stages/rank-priority.ts); absent on mentions stored before priority existed. */
+  priority?: MentionPriority;
 }
+
+/** high: key customers, high-reach authors, worrying posts with reach; low: unworrying posts by small accounts. */
+export type MentionPriority = "high" | "normal" | "low";
+export const MENTION_PRIORITIES = ["high", "normal", "low"] as const satisfies readonly MentionPriority[];
 
 /** pending: a surge is building and shows on the dashboard, but nobody has been paged yet. */
 export type IncidentState = "pending" | "firing" | "acknowledged" | "resolved";
@@ -96,6 +102,31 @@ export interface Incident {
   /** Id and text of the first negative mention of the surge. */
   firstMentionId: string;
   summary: string;
+  /**
+   * The series whose spikes make up this episode: the brand's own negatives,
+   * a problem type's, a source's. Absent on incidents stored before signals
+   * existed and on source-down incidents.
+   */
+  signals?: IncidentSignal[];
+}
+
+/** One series that spiked within an incident (grouping: one brand surge, several signals). */
+export interface IncidentSignal {
+  kind: "brand" | "problem" | "source";
+  /** The brand's name, a ProblemType, or a source kind. */
+  name: string;
+  /** Epoch ms (event time) of the minute it joined the incident. */
+  firstAt: number;
+  /** Epoch ms (event time) of its latest spiking minute. */
+  lastSpikeAt: number;
+  /** Negative mentions in its peak minute, and the detector's score (0..1; 0.5 = alert threshold) at the peak and now. */
+  peakNegative: number;
+  peakScore: number;
+  score: number;
+  /** Its usual count at the peak. */
+  baseline: number;
+  /** Explained by an open outage signal of the same brand: recorded, never pages, does not keep the incident open. */
+  inhibited: boolean;
 }
 
 /** Counts of one brand in one minute of event time. */

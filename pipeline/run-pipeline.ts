@@ -17,8 +17,10 @@ import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
 import { createLanguageDetector } from "./stages/detect-language";
 import { compileBrands } from "./stages/match-brands";
+import { compilePriorityRules } from "./stages/rank-priority";
 import { compileProblemTerms } from "./stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
+import { startWeeklyReports } from "./reports/weekly-schedule";
 import { openStore } from "./store/open-store";
 import { Spill } from "./store/spill";
 import type { Store } from "./store/store";
@@ -33,6 +35,8 @@ export interface RunningPipeline {
   /** Hands raw mentions to the pipeline (synchronously through the stages). */
   push(mentions: readonly RawMention[]): void;
   acknowledge(key: string, by: string): Promise<Incident | null>;
+  /** Resolves an open incident for `by`; a closed one comes back as stored; null when there is no such incident. */
+  resolve(key: string, by: string): Promise<Incident | null>;
   /** Opens or resolves source-down incidents from the collectors' health. */
   watchSources(snapshots: readonly SourceHealthSnapshot[]): void;
   /** Learns the stored sentiment corrections again (after the team added one); resolves when new mentions are scored with them. */
@@ -66,7 +70,14 @@ export async function runPipeline(
   });
 
   const stored = await store.incidents({ limit: 200 });
-  const desk = new IncidentDesk(bookFromStored(stored), { keepFiringMinutes: config.spikes.keepFiringMinutes });
+  // Open incidents come back with their signals, so a signal spiking again after the restart joins the same incident.
+  const storedSignals = await store
+    .incidentSignals(stored.filter((i) => i.state !== "resolved").map((i) => i.key))
+    .catch((err: unknown) => {
+      log.warn({ err }, "stored incident signals not read; open incidents continue without them");
+      return new Map();
+    });
+  const desk = new IncidentDesk(bookFromStored(stored, storedSignals), { keepFiringMinutes: config.spikes.keepFiringMinutes });
   const { contacts } = buildContacts(config.alerts.channels, secrets.sourceCredentials, http);
   if (config.alerts.webhook && secrets.webhookSecret)
     contacts.push({ name: "webhook", notifier: webhookNotifier({ url: config.alerts.webhook.url, secret: secrets.webhookSecret }, http), lang: null });
@@ -98,12 +109,28 @@ export async function runPipeline(
     scoreSentiment: corrections.score,
     sensitivityOf: (brand) => config.brands.find((b) => b.name === brand)?.spikes?.sensitivity,
     problems: compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems),
+    priority: compilePriorityRules(config.brands, config.priority),
     desk,
     notify,
-    settings: { maxTextChars: config.pipeline.maxTextChars, writer: config.pipeline.writer, spikes: config.spikes },
+    settings: {
+      maxTextChars: config.pipeline.maxTextChars,
+      writer: config.pipeline.writer,
+      spikes: config.spikes,
+      series: config.spikes.series,
+    },
     log: log.child({ component: "pipeline" }),
   });
   const subscription = flow.start();
+  const weeklyReports = startWeeklyReports({
+    store,
+    weekly: config.reports.weekly,
+    brands: config.brands.map((b) => b.name),
+    defaultTimeZone: config.alerts.timeZone,
+    channels: config.alerts.channels,
+    env: secrets.sourceCredentials,
+    log: log.child({ component: "reports" }),
+    now,
+  });
   const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
   void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));
 
@@ -126,7 +153,12 @@ export async function runPipeline(
       const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });
       return changes[0]?.incident ?? (await store.incident(key));
     },
+    async resolve(key, by) {
+      const changes = desk.apply({ type: "resolve", key, by, wallNow: now() });
+      return changes[0]?.incident ?? (await store.incident(key));
+    },
     async stop() {
+      await weeklyReports.stop();
       clearInterval(spillTimer);
       raw$.complete(); // the writer flushes its last batch on completion
       await flow.settled();

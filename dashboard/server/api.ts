@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { SourceHealthSnapshot } from "../../collectors/health";
-import { API, type ChannelHealthView, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MentionView, type MinutePoint, type SourceHealthView } from "../protocol";
+import { API, type ChannelHealthView, type IncidentDetailView, type SilenceView, type CorrectionView, type IncidentView, type MinutePoint, type SourceHealthView } from "../protocol";
 import type { Incident } from "../../pipeline/mention";
 import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import { incidentEvidence, type IncidentEvidence } from "../../pipeline/incidents/evidence";
@@ -9,7 +9,8 @@ import { playbookFor } from "../../pipeline/playbooks/playbook-for";
 import type { Playbook } from "../../pipeline/playbooks/playbook-schema";
 import type { Session } from "./auth";
 import { HttpError, readJsonBody, sendJson } from "./http";
-import { toIncidentView, toMentionView, toMinutePoint, toSourceHealthView } from "./views";
+import { requireRole } from "./roles";
+import { problemOfSignals, toIncidentView, toMinutePoint, toPlaybookTickView, toSignalView, toSourceHealthView } from "./views";
 
 /**
  * The read API and the acknowledge action, for a signed-in user (the caller
@@ -56,15 +57,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
   return async (req, res, url, session) => {
     const path = url.pathname;
     switch (path) {
-      case API.mentions: {
-        allow(req, "GET");
-        const brand = optionalBrand(url.searchParams);
-        const limit = limitParam(url.searchParams);
-        const mentions = await deps.store.recentMentions(brand === undefined ? { limit } : { brand, limit });
-        const body: MentionView[] = mentions.map(toMentionView);
-        sendJson(res, 200, body);
-        return true;
-      }
+      // API.mentions (the stream's filtered pages) is answered by mention-routes.ts.
       case API.timeline: {
         allow(req, "GET");
         const brand = optionalBrand(url.searchParams);
@@ -86,6 +79,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
       }
       case API.silences: {
         if (req.method === "POST") {
+          requireRole(session, "responder");
           const silence = silenceFromBody(await readJsonBody(req, MAX_SILENCE_BODY_BYTES), session.username, deps.now(), deps.newId());
           await deps.store.saveSilence(silence);
           sendJson(res, 201, silence satisfies SilenceView);
@@ -113,6 +107,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const ack = ACKNOWLEDGE_PATH.exec(path);
     if (ack) {
       allow(req, "POST");
+      requireRole(session, "responder");
       const key = decodeSegment(ack[1]!);
       if (key.length === 0 || key.length > MAX_KEY_CHARS) {
         throw new HttpError(400, `the incident key must be 1–${MAX_KEY_CHARS} characters`);
@@ -132,13 +127,16 @@ export function createApi(deps: ApiDeps): ApiHandler {
       }
       const lang = single(url.searchParams, "lang") ?? "en";
       if (lang !== "en" && lang !== "pl" && lang !== "ru") throw new HttpError(400, "lang must be en, pl or ru");
-      const [incident, events, notifications] = await Promise.all([
+      const [incident, events, notifications, signalsByKey, ticks] = await Promise.all([
         deps.store.incident(key),
         deps.store.incidentEvents(key),
         deps.store.notifications(key),
+        deps.store.incidentSignals([key]),
+        deps.store.playbookTicks(key),
       ]);
       if (incident === null) throw new HttpError(404, "no such incident");
       const evidence = incident.kind === "spike" ? await evidenceOf(incident, deps) : null;
+      const signals = signalsByKey.get(key) ?? [];
       const body: IncidentDetailView = {
         incident: toIncidentView(incident),
         events: events.map(({ at, type, actor, detail }) => ({ at, type, actor, detail })),
@@ -146,8 +144,13 @@ export function createApi(deps: ApiDeps): ApiHandler {
         evidence: evidence === null ? null : { ...evidence, counts: evidence.counts.map(toMinutePoint) },
         playbook:
           incident.kind === "spike"
-            ? playbookFor(evidence?.dominantProblem ?? null, lang, { values: { brand: incident.brand }, overrides: deps.playbooks ?? [] })
+            ? playbookFor(problemOfSignals(signals) ?? evidence?.dominantProblem ?? null, lang, {
+                values: { brand: incident.brand },
+                overrides: deps.playbooks ?? [],
+              })
             : null,
+        signals: signals.map(toSignalView),
+        checklist: ticks.map(toPlaybookTickView),
       };
       sendJson(res, 200, body);
       return true;
@@ -155,6 +158,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const expire = EXPIRE_SILENCE_PATH.exec(path);
     if (expire) {
       allow(req, "POST");
+      requireRole(session, "responder");
       const silence = await deps.store.silence(decodeSegment(expire[1]!));
       if (silence === null) throw new HttpError(404, "no such silence");
       const now = deps.now();
@@ -166,6 +170,7 @@ export function createApi(deps: ApiDeps): ApiHandler {
     const correct = CORRECT_SENTIMENT_PATH.exec(path);
     if (correct) {
       allow(req, "POST");
+      requireRole(session, "responder");
       const mentionId = decodeSegment(correct[1]!);
       if (mentionId.length === 0 || mentionId.length > MAX_MENTION_ID_CHARS) {
         throw new HttpError(400, `the mention id must be 1–${MAX_MENTION_ID_CHARS} characters`);

@@ -1,17 +1,24 @@
-import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "../../collectors/source";
-import type { Me, Role } from "../protocol";
+import { decoyHash, needsRehash, verifyPassword, type ScryptParams } from "../../pipeline/users/password-hash";
+import type { UserDirectory } from "../../pipeline/users/user-directory";
+import type { UserRecord } from "../../pipeline/users/user-record";
+import type { Me, MeProfile, Role } from "../protocol";
 import { HttpError, readJsonBody, sendError, sendJson, sendNoContent } from "./http";
 import { LoginLimiter } from "./login-limiter";
 
 /**
- * Who is signed in. Passwords are hashed with scrypt when the server starts
- * and the plain text is dropped; a login compares in constant time, and an
- * unknown user costs the same scrypt as a known one. A session is a signed,
- * expiring token (HMAC-SHA256 over {user, session id, expiry}) in an HttpOnly,
- * SameSite=Strict cookie; signing out revokes the session id until it would
- * have expired anyway.
+ * Who is signed in. Users live in the store (pipeline/users) and are read
+ * through a UserDirectory kept fresh in memory; their passwords are scrypt
+ * hashes (pipeline/users/password-hash.ts). A login compares in constant
+ * time, and an unknown or disabled user costs the same scrypt as a known one.
+ * A session is a signed, expiring token (HMAC-SHA256 over {user, session id,
+ * expiry, password stamp}) in an HttpOnly, SameSite=Strict cookie. Every
+ * request looks the user up again, so removing or disabling a user ends their
+ * sessions, a role change applies at once, and a new password ends the
+ * sessions made with the old one (the stamp no longer matches). Signing out
+ * revokes the session id until it would have expired anyway.
  */
 
 export interface Credentials {
@@ -22,7 +29,8 @@ export interface Credentials {
 }
 
 export interface AuthOptions {
-  users: readonly Credentials[];
+  /** The users, read from the store and kept fresh (see UserDirectory). */
+  users: UserDirectory;
   /** Key for the session signatures; at least 32 characters. */
   sessionSecret: string;
   now(): number;
@@ -31,6 +39,10 @@ export interface AuthOptions {
   secureCookies: boolean;
   sessionTtlMs: number;
   loginLimit: { maxFailures: number; windowMs: number };
+  /** scrypt cost of new hashes and of the decoy; default DEFAULT_SCRYPT (OWASP). */
+  passwordParams?: ScryptParams;
+  /** Stores a new hash of a password whose stored hash has outdated parameters (after a successful sign-in). */
+  rehash?(username: string, password: string): Promise<void>;
 }
 
 export interface Session {
@@ -40,6 +52,8 @@ export interface Session {
   id: string;
   /** Epoch ms. */
   expiresAt: number;
+  /** Ties the session to the password it was opened with. */
+  stamp: string;
 }
 
 export const MAX_LOGIN_BODY_BYTES = 16 * 1024;
@@ -47,91 +61,76 @@ const MIN_SECRET_CHARS = 32;
 const MAX_TOKEN_CHARS = 1_024;
 const MAX_USERNAME_CHARS = 200;
 const MAX_PASSWORD_CHARS = 1_024;
-const KEY_BYTES = 32;
-
-export interface HashedUser {
-  username: string;
-  role: Role;
-  nameDigest: Buffer;
-  salt: Buffer;
-  hash: Buffer;
-}
 
 export async function createAuth(options: AuthOptions): Promise<Auth> {
   if (options.sessionSecret.length < MIN_SECRET_CHARS) {
     throw new Error(`[earshot] [dashboard] the session secret must be at least ${MIN_SECRET_CHARS} characters`);
   }
-  if (options.users.length === 0) throw new Error("[earshot] [dashboard] no dashboard users are configured");
-  const names = new Set<string>();
-  for (const u of options.users) {
-    if (u.username === "" || u.password === "") {
-      throw new Error("[earshot] [dashboard] a dashboard user has an empty username or password");
-    }
-    if (names.has(u.username)) throw new Error(`[earshot] [dashboard] dashboard user "${u.username}" is configured twice`);
-    names.add(u.username);
+  await options.users.refresh();
+  if (!options.users.all().some((u) => !u.disabled)) {
+    throw new Error('[earshot] [dashboard] no dashboard users are configured: set EARSHOT_ADMIN_PASSWORD or run "earshot users add"');
   }
-  const users = await Promise.all(
-    options.users.map(async (u): Promise<HashedUser> => {
-      const salt = randomBytes(16);
-      return { username: u.username, role: u.role ?? "admin", nameDigest: digest(u.username), salt, hash: await hashPassword(u.password, salt) };
-    }),
-  );
-  // Stands in for an unknown username so that a miss costs one scrypt too.
-  const decoy: HashedUser = { username: "", role: "viewer", nameDigest: randomBytes(32), salt: randomBytes(16), hash: randomBytes(KEY_BYTES) };
-  // Everything but the plain-text passwords goes on.
-  const { users: _plain, ...rest } = options;
-  return new Auth(rest, users, decoy);
+  return new Auth(options);
 }
 
 export class Auth {
-  readonly #options: Omit<AuthOptions, "users">;
-  readonly #users: readonly HashedUser[];
-  readonly #decoy: HashedUser;
+  readonly #options: AuthOptions;
+  /** Stands in for an unknown username so that a miss costs one scrypt too. */
+  readonly #decoy: string;
   readonly #limiter: LoginLimiter;
   /** Signed-out session ids → when their token would have expired. */
   readonly #revoked = new Map<string, number>();
   readonly cookieName: string;
 
-  /** Use `createAuth`, which hashes the passwords; this takes them hashed. */
-  constructor(options: Omit<AuthOptions, "users">, users: readonly HashedUser[], decoy: HashedUser) {
+  constructor(options: AuthOptions) {
     this.#options = options;
-    this.#users = users;
-    this.#decoy = decoy;
+    this.#decoy = decoyHash(options.passwordParams);
     this.#limiter = new LoginLimiter(options.loginLimit, options.now);
     // The __Host- prefix makes browsers refuse the cookie unless it is Secure,
     // host-only and Path=/, so a sibling subdomain cannot plant one.
     this.cookieName = options.secureCookies ? "__Host-earshot-session" : "earshot-session";
   }
 
-  /** The username when the credentials are right, else null. Constant time in both. */
+  /** Reads the users from the store again (after a change through the API). */
+  refreshUsers(): Promise<void> {
+    return this.#options.users.refresh();
+  }
+
+  /** The username when the credentials are right and the user is enabled, else null. Same cost either way. */
   async verify(username: string, password: string): Promise<string | null> {
     const nameDigest = digest(username);
-    let found: HashedUser | null = null;
-    for (const u of this.#users) {
+    let found: UserRecord | null = null;
+    for (const u of this.#options.users.all()) {
       // No early exit: every user is compared whatever the result.
-      const same = timingSafeEqual(u.nameDigest, nameDigest);
+      const same = timingSafeEqual(digest(u.username), nameDigest);
       if (same && found === null) found = u;
     }
-    const candidate = found ?? this.#decoy;
-    const derived = await hashPassword(password, candidate.salt);
-    const passwordOk = timingSafeEqual(derived, candidate.hash);
-    return passwordOk && found !== null ? found.username : null;
+    const passwordOk = await verifyPassword(password, found?.passwordHash ?? this.#decoy);
+    if (!passwordOk || found === null || found.disabled) return null;
+    if (needsRehash(found.passwordHash, this.#options.passwordParams) && this.#options.rehash) {
+      const user = found.username;
+      this.#options.rehash(user, password).catch((err: unknown) => this.#options.log.warn({ err, username: user }, "password not rehashed"));
+    }
+    return found.username;
   }
 
   issue(username: string): { session: Session; token: string } {
+    const user = this.#options.users.get(username);
+    if (user === undefined || user.disabled) throw new Error(`[earshot] [dashboard] no enabled user "${username}"`);
     const session: Session = {
       username,
-      role: this.#roleOf(username) ?? "viewer",
+      role: user.role,
       id: randomBytes(16).toString("base64url"),
       expiresAt: this.#options.now() + this.#options.sessionTtlMs,
+      stamp: this.#stamp(user),
     };
-    const payload = Buffer.from(JSON.stringify({ u: session.username, s: session.id, e: session.expiresAt })).toString(
-      "base64url",
-    );
+    const payload = Buffer.from(
+      JSON.stringify({ u: session.username, s: session.id, e: session.expiresAt, p: session.stamp }),
+    ).toString("base64url");
     return { session, token: `${payload}.${this.#sign(payload)}` };
   }
 
-  /** The session a token stands for, if it is authentic, unexpired, not revoked and its user still exists. */
+  /** The session a token stands for, if it is authentic, unexpired, not revoked and its user still exists, enabled, with the same password. */
   sessionFromToken(token: string): Session | null {
     if (token.length > MAX_TOKEN_CHARS) return null;
     const dot = token.indexOf(".");
@@ -147,11 +146,11 @@ export class Auth {
       return null;
     }
     if (typeof parsed !== "object" || parsed === null) return null;
-    const { u, s, e } = parsed as Record<string, unknown>;
-    if (typeof u !== "string" || typeof s !== "string" || typeof e !== "number") return null;
-    const role = this.#roleOf(u);
-    if (role === null) return null;
-    const session: Session = { username: u, role, id: s, expiresAt: e };
+    const { u, s, e, p } = parsed as Record<string, unknown>;
+    if (typeof u !== "string" || typeof s !== "string" || typeof e !== "number" || typeof p !== "string") return null;
+    const user = this.#options.users.get(u);
+    if (user === undefined) return null;
+    const session: Session = { username: u, role: user.role, id: s, expiresAt: e, stamp: p };
     return this.isLive(session) ? session : null;
   }
 
@@ -160,17 +159,38 @@ export class Auth {
     return token === null ? null : this.sessionFromToken(token);
   }
 
-  /** Still valid now: not expired, not signed out, user still configured. */
+  /** Still valid now: not expired, not signed out, the user still there, enabled, and with the same password. */
   isLive(session: Session): boolean {
+    const user = this.#options.users.get(session.username);
     return (
+      user !== undefined &&
+      !user.disabled &&
+      session.stamp === this.#stamp(user) &&
       session.expiresAt > this.#options.now() &&
-      !this.#revoked.has(session.id) &&
-      this.#users.some((u) => u.username === session.username)
+      !this.#revoked.has(session.id)
     );
   }
 
-  #roleOf(username: string): Role | null {
-    return this.#users.find((u) => u.username === username)?.role ?? null;
+  /** The user's role now, or null when they are gone or disabled. */
+  roleOf(username: string): Role | null {
+    const user = this.#options.users.get(username);
+    return user === undefined || user.disabled ? null : user.role;
+  }
+
+  /**
+   * Checks a signed-in user's current password (before they change it).
+   * Failures count against the user in the login limiter, so a stolen
+   * session cannot be used to guess the password quickly.
+   */
+  async confirmPassword(username: string, password: string): Promise<boolean> {
+    const key = `user:${username}`;
+    const waitMs = this.#limiter.retryAfterMs(key);
+    if (waitMs > 0) {
+      throw new HttpError(429, "too many wrong passwords; try again later", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
+    }
+    const ok = (await this.verify(username, password)) === username;
+    if (!ok) this.#limiter.recordFailure(key);
+    return ok;
   }
 
   revoke(session: Session): void {
@@ -224,10 +244,27 @@ export class Auth {
     sendNoContent(res, { "Set-Cookie": this.clearedCookie() });
   }
 
-  /** GET /api/me */
+  /** GET /api/me: who, with the role and the settings they chose. */
   me(res: ServerResponse, session: Session): void {
+    sendJson(res, 200, this.profile(session));
+  }
+
+  profile(session: Session): MeProfile {
+    const user = this.#options.users.get(session.username);
     const me: Me = { username: session.username, role: session.role };
-    sendJson(res, 200, me);
+    return { ...me, lang: user?.lang ?? null, timeZone: user?.timeZone ?? null };
+  }
+
+  /**
+   * A short MAC of when the user and their password were made: changes
+   * whenever a password is set (not when it is merely rehashed with new
+   * parameters) and when a removed name is made again.
+   */
+  #stamp(user: UserRecord): string {
+    return createHmac("sha256", this.#options.sessionSecret)
+      .update(`password:${user.username}\u0000${user.createdAt}\u0000${user.passwordSetAt}`)
+      .digest("base64url")
+      .slice(0, 22);
   }
 
   #sign(payload: string): string {
@@ -266,11 +303,4 @@ export function readCookie(header: string | undefined, name: string): string | n
 
 function digest(text: string): Buffer {
   return createHash("sha256").update(text.normalize("NFC"), "utf8").digest();
-}
-
-/** Passwords are NFC-normalised so "ś" typed as one code point or two is the same password. */
-function hashPassword(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize("NFC"), salt, KEY_BYTES, (err, key) => (err ? reject(err) : resolve(key)));
-  });
 }

@@ -120,6 +120,11 @@ export class LiveHub {
     this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#join(ws, session));
   }
 
+  /** Sends a frame that did not come from the pipeline (a mention's workflow changed) to every client now. */
+  publish(message: ServerMessage): void {
+    if (!this.#closing) this.#broadcast([message]);
+  }
+
   /** Stops the increments and closes every socket (1001, then terminated if it lingers). */
   async close(): Promise<void> {
     this.#closing = true;

@@ -10,7 +10,16 @@ import type { CorrectionRecord, Store } from "../../pipeline/store/store";
 import type { Playbook } from "../../pipeline/playbooks/playbook-schema";
 import { createAckRoute } from "./ack-route";
 import { createApi } from "./api";
+import { createIncidentRoutes } from "./incident-routes";
 import { createAuth, type Credentials } from "./auth";
+import { createUserRoutes } from "./user-routes";
+import { createOverviewRoutes } from "./overview-routes";
+import { createMentionRoutes } from "./mention-routes";
+import { createReportRoutes } from "./report-routes";
+import { ensureUsers } from "../../pipeline/users/bootstrap-admin";
+import { UserAdmin } from "../../pipeline/users/user-admin";
+import { UserDirectory } from "../../pipeline/users/user-directory";
+import type { ScryptParams } from "../../pipeline/users/password-hash";
 import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http";
 import { createIngest, DEFAULT_INGEST_LIMIT, type IngestDeps, type IngestHandler } from "./ingest";
 import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveHubOptions } from "./live";
@@ -29,8 +38,14 @@ export interface DashboardDeps {
    * read on each GET /api/sources. Without it the dashboard lists no sources.
    */
   sourceHealth?: () => readonly SourceHealthSnapshot[];
-  /** Who may sign in (from the environment). Hashed at start; the plain text is not kept. */
-  users: readonly Credentials[];
+  /**
+   * Users to make at start when the store has none by that name (a stored
+   * user is never overwritten). Users live in the store (`earshot users`,
+   * the Users view); pipeline/users/bootstrap-admin.ts makes the first admin.
+   */
+  users?: readonly Credentials[];
+  /** scrypt cost of password hashes; default OWASP's (pipeline/users/password-hash.ts). Lower only on slow hardware. */
+  passwordParams?: ScryptParams;
   /** Signs session cookies; at least 32 characters. */
   sessionSecret: string;
   /** The built web app (dashboard/dist). */
@@ -46,8 +61,12 @@ export interface DashboardDeps {
   corrected?(correction: CorrectionRecord): void;
   /** The configuration's playbooks (replacing shipped ones by id). */
   playbooks?: readonly Playbook[];
+  /** Resolves an open incident for `by` (POST /api/incidents/<key>/resolve); without it that route is 404. */
+  resolve?(key: string, by: string): Promise<Incident | null>;
   /** EARSHOT_ACK_LINK_SECRET: the key of one-click acknowledge links (/ack/<key>); without it that route is 404. */
   ackLinkSecret?: string | null;
+  /** Weekly reports: the zone weeks start in (reports.weekly.timeZone, else alerts.timeZone; the machine's by default) and the configured brands. */
+  reports?: { timeZone: string; brands: readonly string[] };
   /** The dashboard's logger (already a child for this component). */
   log: Logger;
   /** Epoch ms. */
@@ -66,6 +85,8 @@ export interface DashboardOptions {
   live?: Partial<LiveHubOptions>;
   /** Time for live batching and the heartbeat; virtual time in tests. */
   scheduler?: SchedulerLike;
+  /** How often users are re-read from the store (changes made by `earshot users` in another process). Default 5 s. */
+  usersRefreshMs?: number;
 }
 
 export interface RunningDashboard {
@@ -78,14 +99,26 @@ const STATE_CHANGING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export async function startDashboard(deps: DashboardDeps, options: DashboardOptions): Promise<RunningDashboard> {
   const log = deps.log;
+  await ensureUsers(deps.store, deps.users ?? [], deps.now(), deps.passwordParams);
+  const directory = new UserDirectory(deps.store, log);
+  const userAdmin = new UserAdmin({ store: deps.store, now: deps.now, ...(deps.passwordParams ? { params: deps.passwordParams } : {}) });
   const auth = await createAuth({
-    users: deps.users,
+    users: directory,
+    ...(deps.passwordParams ? { passwordParams: deps.passwordParams } : {}),
+    rehash: (username, password) => userAdmin.rehash(username, password).then(() => directory.refresh()),
     sessionSecret: deps.sessionSecret,
     now: deps.now,
     log,
     secureCookies: deps.secureCookies ?? false,
     sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
     loginLimit: options.loginLimit ?? { maxFailures: 10, windowMs: 5 * 60 * 1000 },
+  });
+  const incidentRoutes = createIncidentRoutes({
+    store: deps.store,
+    now: deps.now,
+    newId: () => randomUUID(),
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
+    ...(deps.playbooks ? { playbooks: deps.playbooks } : {}),
   });
   const api = createApi({
     store: deps.store,
@@ -96,6 +129,11 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     ...(deps.playbooks ? { playbooks: deps.playbooks } : {}),
     ...(deps.corrected ? { corrected: deps.corrected } : {}),
   });
+  const userRoutes = createUserRoutes({ admin: userAdmin, auth });
+  const overviewRoutes = createOverviewRoutes({ store: deps.store, now: deps.now });
+  const reportRoutes = createReportRoutes({ store: deps.store, now: deps.now, timeZone: deps.reports?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, ...(deps.reports ? { brands: deps.reports.brands } : {}) });
+  const mentionRoutes = createMentionRoutes({ store: deps.store, now: deps.now, publish: (m) => hub.publish(m), isUser: (name) => directory.get(name) !== undefined });
+  directory.start(options.usersRefreshMs);
   const ingest: IngestHandler | null = deps.ingest
     ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })
     : null;
@@ -136,11 +174,8 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     }
     const session = auth.sessionOf(req);
     if (session === null) throw new HttpError(401, "sign in first");
-    if (path === API.me) {
-      if (method !== "GET" && method !== "HEAD") throw new HttpError(405, "use GET here", { Allow: "GET, HEAD" });
-      return auth.me(res, session);
-    }
-    if (!(await api(req, res, url, session))) throw new HttpError(404, "no such API route");
+    if (path === API.me && (method === "GET" || method === "HEAD")) return auth.me(res, session);
+    if (!((await api(req, res, url, session)) || (await userRoutes(req, res, url, session)) || (await incidentRoutes(req, res, url, session)) || (await overviewRoutes(req, res, url, session)) || (await mentionRoutes(req, res, url, session)) || (await reportRoutes(req, res, url, session)))) throw new HttpError(404, "no such API route");
   }
 
   const server = createServer((req, res) => {
@@ -173,6 +208,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     });
   } catch (err) {
     await hub.close(); // its timers would otherwise keep the process alive
+    directory.stop();
     throw err;
   }
   const address = server.address() as AddressInfo;
@@ -188,6 +224,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
         const stopped = new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
         server.closeIdleConnections();
         await hub.close();
+        directory.stop();
         server.closeAllConnections();
         await stopped;
       })();

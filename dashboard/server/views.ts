@@ -1,6 +1,8 @@
 import { SOURCE_OFF_PREFIX, type SourceHealthSnapshot } from "../../collectors/health";
-import type { IncidentView, MentionView, MinutePoint, SourceHealthView, SourceState } from "../protocol";
-import type { Incident, MinuteCount, ScoredMention } from "../../pipeline/mention";
+import type { IncidentSignalView, PlaybookTickView, IncidentView, MentionView, MinutePoint, SourceHealthView, SourceState } from "../protocol";
+import type { Incident, IncidentSignal, MinuteCount, ScoredMention } from "../../pipeline/mention";
+import type { PlaybookTickRecord } from "../../pipeline/store/incident-signals-queries";
+export { problemOfSignals } from "../../pipeline/incidents/incident-problem";
 
 /**
  * Domain records → what the browser gets. Each view is an explicit literal,
@@ -30,6 +32,7 @@ export function toMentionView(m: ScoredMention): MentionView {
       terms: m.sentiment.terms.slice(),
     },
     problems: m.problems.map((p) => ({ type: p.type, terms: p.terms.slice() })),
+    priority: m.priority, // undefined (stored before priority existed) is left out of the JSON
   };
 }
 
@@ -51,6 +54,24 @@ export function toIncidentView(i: Incident): IncidentView {
     firstMentionId: i.firstMentionId,
     summary: i.summary,
   };
+}
+
+export function toSignalView(s: IncidentSignal): IncidentSignalView {
+  return {
+    kind: s.kind,
+    name: s.name,
+    firstAt: s.firstAt,
+    lastSpikeAt: s.lastSpikeAt,
+    peakNegative: s.peakNegative,
+    peakScore: s.peakScore,
+    score: s.score,
+    baseline: s.baseline,
+    inhibited: s.inhibited,
+  };
+}
+
+export function toPlaybookTickView(t: PlaybookTickRecord): PlaybookTickView {
+  return { playbookId: t.playbookId, item: t.item, checked: t.checked, by: t.by, at: t.at };
 }
 
 export function toMinutePoint(c: MinuteCount): MinutePoint {

@@ -1,5 +1,6 @@
 import { asyncScheduler, type SchedulerLike } from "rxjs";
 import type { IncidentChange } from "../incidents/lifecycle";
+import { incidentProblem } from "../incidents/incident-problem";
 import { silencing } from "../incidents/silences";
 import type { Store } from "../store/store";
 import type { Contact } from "./channels-config";
@@ -50,7 +51,7 @@ export async function dispatchNotice(
   if (contacts.length === 0) return;
   const now = deps.now();
   const active = await deps.store.silences({ now }).catch(() => []);
-  const silence = silencing(incident, null, active, now);
+  const silence = silencing(incident, incidentProblem(incident), active, now); // a brand + problem silence mutes the incidents of that problem
   if (silence !== null) {
     const until = new Date(silence.endsAt).toISOString();
     await Promise.all(

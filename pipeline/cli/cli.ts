@@ -28,6 +28,12 @@ Usage:
   earshot silence add (--brand B | --all) [--problem T] (--until TIME | --for 4h) [--reason R]
   earshot silence list | expire ID
                                   mute notices (not incidents) until a time
+  earshot users add NAME --role viewer|responder|admin [--password-stdin] [--lang en|pl|ru] [--time-zone ZONE]
+  earshot users list [--json] | remove NAME | set-role NAME ROLE | set-password NAME [--password-stdin]
+  earshot users disable NAME | enable NAME
+                                  dashboard users (without --password-stdin a password is made and printed once)
+  earshot report weekly --brand B [--week 2026-W47] [--lang en|pl|ru] [--out FILE.pdf] [--time-zone ZONE] [--config FILE]
+                                  one brand's weekly report as a PDF (default: last week)
   earshot eval language --data FILE.jsonl [--json] [--errors]
                                   accuracy of language detection on a labelled
                                   set ({"text","lang"} lines), per language and case
@@ -65,6 +71,8 @@ const OWN_ARGS: Record<string, () => Promise<OwnArgsCommand>> = {
   replay: async () => (await import("./replay-command")).runReplayCommand,
   silence: async () => (await import("./silence-command")).runSilenceCommand,
   match: async () => (await import("./match-command")).runMatchCommand,
+  report: async () => (await import("./report-command")).runReportCommand,
+  users: async () => (await import("./users-command")).runUsersCommand,
 };
 
 /** Runs one command; resolves to the process exit code. */

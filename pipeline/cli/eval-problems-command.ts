@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -6,6 +6,7 @@ import type { Lang } from "../mention";
 import { detectLanguage } from "../stages/detect-language";
 import { compileProblemTerms, type CompiledProblemTerms } from "../stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "../stages/problems/default-problem-terms";
+import { ProblemsDataError, readLabelledProblemLines } from "../stages/problems/labelled-problems";
 import { PROBLEM_TYPES, type ProblemType } from "../stages/problems/problem-types";
 import { tagProblems } from "../stages/tag-problems";
 
@@ -13,7 +14,7 @@ import { tagProblems } from "../stages/tag-problems";
  * `earshot eval problems [--data FILE.jsonl]… [--json] [--misses]`
  *
  * Tags every line of labelled JSONL files ({"text","lang","problems":[types]};
- * without `lang` the language is detected) with the shipped term lists and prints,
+ * without `lang` the language is detected) with the shipped term lists and model and prints,
  * per language and for all lines: precision, recall and F1 of each problem type,
  * their micro average, the exact-set accuracy (the tags equal the labels) and the
  * "no problem" false-positive rate (lines labelled with no problem that got a tag).
@@ -83,10 +84,6 @@ export interface ProblemsEvalReport {
   misses?: Miss[];
 }
 
-export class ProblemsDataError extends Error {
-  override readonly name = "ProblemsDataError";
-}
-
 /** Runs the command; resolves to the exit code (0 done, 1 unreadable data, 2 bad arguments). */
 export async function runEvalProblemsCommand(args: string[], io: CommandIo): Promise<number> {
   let options: { data?: string[]; json?: boolean; misses?: boolean };
@@ -125,27 +122,12 @@ const fixtureFiles = (): string[] =>
 
 /** Reads one labelled JSONL file; a line that is not a labelled text is an error naming the line. */
 export function readLabelledProblems(file: string): LabelledProblems[] {
-  const rows: LabelledProblems[] = [];
-  const lines = readFileSync(file, "utf8").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line === "") continue;
-    const where = `${file}:${i + 1}`;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      throw new ProblemsDataError(`${where}: not JSON`);
-    }
-    if (typeof value !== "object" || value === null) throw new ProblemsDataError(`${where}: expected an object`);
-    const { text, lang, problems } = value as Record<string, unknown>;
-    if (typeof text !== "string") throw new ProblemsDataError(`${where}: "text" must be a string`);
-    if (!Array.isArray(problems) || !problems.every((p): p is ProblemType => (PROBLEM_TYPES as readonly unknown[]).includes(p)))
-      throw new ProblemsDataError(`${where}: "problems" must be a list of ${PROBLEM_TYPES.join(", ")}`);
-    const known = typeof lang === "string" && LANGS.includes(lang);
-    rows.push({ text, lang: known ? (lang as Lang) : detectLanguage(text).lang, problems: [...new Set(problems)], where });
-  }
-  return rows;
+  return readLabelledProblemLines(file).map(({ text, lang, problems, where }) => ({
+    text,
+    lang: lang !== null && LANGS.includes(lang) ? (lang as Lang) : detectLanguage(text).lang,
+    problems,
+    where,
+  }));
 }
 
 interface Tally {

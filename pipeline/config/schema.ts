@@ -5,7 +5,9 @@ import { brandFields, checkBrandQuery } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema, contactName } from "../alerts/channels-config";
 import { playbookOverridesSchema } from "../playbooks/playbook-schema";
 import { problemsConfigSchema } from "../stages/problems/problems-config";
-import { brandSpikeSchema, spikeSettingsFields } from "../spikes/spike-config";
+import { brandSpikeSchema, seriesLimitsSchema, spikeSettingsFields } from "../spikes/spike-config";
+import { reportsConfigSchema } from "../reports/report-config";
+import { priorityBrandFields, prioritySettingsSchema } from "../stages/rank-priority";
 
 /**
  * The one typed configuration. The file holds everything but secrets; secrets
@@ -40,6 +42,7 @@ const escalationStepSchema = z.strictObject({
 const brandSchema = z
   .strictObject({
     ...brandFields,
+    ...priorityBrandFields,
     spikes: brandSpikeSchema.optional(),
     escalation: z
       .array(escalationStepSchema)
@@ -87,6 +90,7 @@ export const configSchema = z.strictObject({
       ...spikeSettingsFields,
       keepFiringMinutes: z.number().int().min(1).max(1_440).default(15).describe("An incident resolves after this many minutes without a spike (keeps a noisy series from flapping)."),
       latenessMs: z.number().int().min(0).max(3_600_000).default(60_000).describe("How long a minute stays open for late mentions before it is judged."),
+      series: seriesLimitsSchema,
     })
     .prefault({}),
   alerts: z
@@ -109,6 +113,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   playbooks: playbookOverridesSchema,
   problems: problemsConfigSchema.describe("Changes to the problem-type term lists: per type and language, `term` adds, `~term` adds a topic, `-term` removes a shipped one."),
+  priority: prioritySettingsSchema.prefault({}),
+  reports: reportsConfigSchema,
   http: z
     .strictObject({
       allowPrivateNetworks: z.boolean().default(false).describe("Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard)."),

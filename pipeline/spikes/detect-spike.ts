@@ -21,7 +21,9 @@ import { initialInterval, observeInterval, type IntervalState } from "./series-i
  *    extreme surge alerts then.
  * 3. PERSISTENCE: a one-sided CUSUM of the surprise (Page 1954; Montgomery,
  *    "Introduction to Statistical Quality Control", §9.1) with each point's
- *    contribution capped, so one odd point cannot raise an alert on its own:
+ *    contribution capped (the cap grows with the square root of the interval
+ *    past a quarter of an hour: one hourly point is an hour of data), so one
+ *    odd point cannot raise an alert on its own:
  *    a surge must keep the sum up for MIN_RUN_MINUTES (a quarter of an hour;
  *    bursts of a few minutes are the commonest noise in volume series),
  *    unless it is already BIG_RATIO (4) times the usual — then two points
@@ -231,7 +233,11 @@ export function detectSpike(
 
   // 3. Persistence; nothing accumulates before the warm-up is over (there is no level to compare with yet).
   const warm = state.points + 1 >= MIN_POINTS && point.at - firstAt >= settings.warmupMinutes * 60_000;
-  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, Z_CAP) - DRIFT)) : 0;
+  // A point that spans more than a quarter of an hour is persistence on its own:
+  // an hourly point far above the usual is an hour of surge, so its cap grows
+  // with the square root of the interval (the z of a sum of independent quarters).
+  const zCap = Z_CAP * Math.max(1, Math.sqrt(intervalMs / (MIN_RUN_MINUTES * 60_000)));
+  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, zCap) - DRIFT)) : 0;
   const inRun = cusum > 0;
   const runObserved = inRun ? (state.cusum > 0 ? state.runObserved : 0) + y : 0;
   const runExpected = inRun ? (state.cusum > 0 ? state.runExpected : 0) + usual : 0;

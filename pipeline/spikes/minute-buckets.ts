@@ -6,6 +6,20 @@ export const MINUTE_MS = 60_000;
 export interface ClosedMinute extends MinuteCount {
   /** Id of the first negative mention (by event time) in the minute, "" if none. */
   firstNegativeId: string;
+  /**
+   * Counts of the brand's sub-series in a CLOSED minute (e.g. "problem:outage",
+   * "source:reddit"), when mentions were added with series keys; absent when
+   * the minute had none. Running counts never carry them (they are for the
+   * detector, not the live timeline).
+   */
+  parts?: SeriesPart[];
+}
+
+/** One sub-series' counts in a closed minute. */
+export interface SeriesPart {
+  series: string;
+  total: number;
+  negative: number;
 }
 
 interface OpenMinute {
@@ -13,6 +27,7 @@ interface OpenMinute {
   negative: number;
   firstNegativeId: string;
   firstNegativeAt: number;
+  parts?: Map<string, { total: number; negative: number }>;
 }
 
 interface BrandClock {
@@ -46,8 +61,18 @@ export class MinuteBuckets {
     this.#latenessMs = latenessMs;
   }
 
-  /** Adds one mention; returns the minute's running count, or null when the mention is late. */
-  add(brand: string, eventTime: number, negative: boolean, mentionId: string, wallNow: number): ClosedMinute | null {
+  /**
+   * Adds one mention; returns the minute's running count, or null when the
+   * mention is late. `series` names the brand's sub-series it also counts in.
+   */
+  add(
+    brand: string,
+    eventTime: number,
+    negative: boolean,
+    mentionId: string,
+    wallNow: number,
+    series?: readonly string[],
+  ): ClosedMinute | null {
     const minute = eventTime - (eventTime % MINUTE_MS);
     let clock = this.#brands.get(brand);
     if (clock === undefined) {
@@ -65,6 +90,15 @@ export class MinuteBuckets {
       clock.open.set(minute, open);
     }
     open.total += 1;
+    if (series !== undefined && series.length > 0) {
+      open.parts ??= new Map();
+      for (const key of series) {
+        let part = open.parts.get(key);
+        if (part === undefined) open.parts.set(key, (part = { total: 0, negative: 0 }));
+        part.total += 1;
+        if (negative) part.negative += 1;
+      }
+    }
     if (negative) {
       open.negative += 1;
       if (eventTime < open.firstNegativeAt) {
@@ -88,13 +122,15 @@ export class MinuteBuckets {
         const minute = clock.nextToClose;
         const open = clock.open.get(minute);
         clock.open.delete(minute);
-        closed.push({
+        const done: ClosedMinute = {
           brand,
           minute,
           total: open?.total ?? 0,
           negative: open?.negative ?? 0,
           firstNegativeId: open?.firstNegativeId ?? "",
-        });
+        };
+        if (open?.parts !== undefined) done.parts = [...open.parts].map(([series, c]) => ({ series, total: c.total, negative: c.negative }));
+        closed.push(done);
         clock.nextToClose = minute + MINUTE_MS;
       }
     }

@@ -1,6 +1,7 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from "rxjs";
 import type { ScoredMention } from "../mention";
 import { MinuteBuckets, type ClosedMinute } from "./minute-buckets";
+import { seriesOf } from "./series-key";
 
 export type MinuteSignal =
   /** The running count of a minute that is still open (for the live timeline and early alerts). */
@@ -18,6 +19,8 @@ export function minuteCounts(
   latenessMs: number,
   tickMs = 1_000,
   scheduler: SchedulerLike = asyncScheduler,
+  /** Also count each brand's sub-series (seriesOf): per problem type and per source. */
+  countSeries = false,
 ): OperatorFunction<ScoredMention, MinuteSignal> {
   return (mentions$) =>
     new Observable<MinuteSignal>((subscriber) => {
@@ -32,7 +35,7 @@ export function minuteCounts(
       const subscription = mentions$.subscribe({
         next: (m) => {
           const negative = m.sentiment.label === "negative";
-          const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now());
+          const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now(), countSeries ? seriesOf(m) : undefined);
           if (count !== null) subscriber.next({ type: "running", count });
           closeDue();
         },

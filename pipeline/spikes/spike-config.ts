@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { DEFAULT_SPIKE_SETTINGS } from "./detect-spike";
+import { DEFAULT_SERIES_LIMITS } from "./judge-series";
 
 /**
  * Configuration fragments for the spike detector, with the detector's own
@@ -53,3 +54,27 @@ export const spikeSettingsSchema = z.strictObject(spikeSettingsFields);
 export const brandSpikeSchema = z.strictObject({
   sensitivity: z.number().min(0.5).max(20).optional().describe("This brand's own sensitivity (4 = default; higher is quieter)."),
 });
+
+/**
+ * Bounds of the per-problem and per-source series (spikes/judge-series.ts),
+ * meant for `spikes.series` in the configuration; the flow takes them as
+ * `settings.series` and uses DEFAULT_SERIES_LIMITS when absent.
+ */
+export const seriesLimitsSchema = z
+  .strictObject({
+    idleMinutes: z
+      .number()
+      .int()
+      .min(10)
+      .max(43_200)
+      .default(DEFAULT_SERIES_LIMITS.idleMinutes)
+      .describe("A source's own series is dropped after this long without a mention (and no surge under way); it starts again when the source returns."),
+    maxSourcesPerBrand: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(DEFAULT_SERIES_LIMITS.maxSourcesPerBrand)
+      .describe("Most sources judged on their own per brand; mentions of further sources count in the brand's series only."),
+  })
+  .prefault({});

@@ -1,6 +1,8 @@
 import type { Lang } from "../mention";
 import { MIN_STEM_CHARS, type CompiledLanguage, type CompiledProblemTerms, type Pattern, type PhraseList } from "./problems/compile-problem-terms";
 import { PROBLEM_TYPES, type ProblemTag, type ProblemType } from "./problems/problem-types";
+import { extractModelFeatures, newFeatureList, type ModelInput } from "./problems/model-features";
+import { decidingWords, logit, modelLogits, TYPE_COUNT, type ProblemModel } from "./problems/problem-model";
 import { splitWords } from "./problems/split-words";
 
 export type { ProblemTag, ProblemType } from "./problems/problem-types";
@@ -23,21 +25,34 @@ export type { ProblemTag, ProblemType } from "./problems/problem-types";
  * Sentences end at . ! ? ; … and new lines and at contrast words ("ale", "но",
  * "but"); clauses also end at commas, colons, dashes and brackets.
  *
+ * Then the trained model (problems/problem-model.ts) reads the same words, with
+ * the same negation and shields, and tags a type the lists missed when its
+ * probability reaches the type's threshold; its deciding words are the words whose
+ * n-grams weigh most for that type. The lists win: what they tag keeps their
+ * words, and a term the configuration removed ("-delay*") silences the model on
+ * those words for that type too.
+ *
  * Limits (see the README): negation reaches two words; irony, rhetorical questions
  * and reported speech ("they say it is down, it is not") are read literally;
  * cues and topics do not cross sentences ("Zamówiłem paczkę. Nadal nic." tags nothing).
  */
 export function tagProblems(text: string, lang: Lang, compiled: CompiledProblemTerms): ProblemTag[] {
   const terms = lang === "pl" || lang === "ru" || lang === "uk" ? compiled[lang] : compiled.en;
-  return readProblems(typeof text === "string" ? text : "", terms);
+  // The model learned Polish, Russian and English (Ukrainian reads as Russian, as with the lists);
+  // other languages get the English lists alone.
+  const modelLang = lang === "pl" ? 0 : lang === "ru" || lang === "uk" ? 1 : lang === "en" ? 2 : -1;
+  return readProblems(typeof text === "string" ? text : "", terms, modelLang);
 }
 
 /** How many words a cue may stand from the topic it makes a complaint. */
 const CUE_WINDOW = 6;
 /** How many words after a negator it still cancels. */
 const NEGATION_WORDS = 2;
+/** How many words a model hit names as its reason. */
+const MODEL_WORDS = 2;
 
 const CURLY_APOSTROPHE = /[’ʼ]/g;
+const TYPE_INDEX = new Map<ProblemType, number>(PROBLEM_TYPES.map((t, i) => [t, i]));
 
 interface Hit {
   pattern: Pattern;
@@ -51,14 +66,105 @@ interface Hit {
   cancelled: boolean;
 }
 
-function readProblems(text: string, lang: CompiledLanguage): ProblemTag[] {
+/** What the term lists make of a text, and the words as the model reads them. */
+export interface ListReading {
+  /** Types the lists tag, with their deciding words. */
+  found: Map<ProblemType, string[]>;
+  input: ModelInput;
+  /** Per word, a bit per type (PROBLEM_TYPES order) the configuration removed a term of on this word. */
+  muted: Uint8Array | null;
+  /** The text the words were cut from, as written (lower-cased), and their offsets. */
+  surfaceOf: string;
+  starts: number[];
+  ends: number[];
+}
+
+// Buffers shared by every text: tagging is synchronous, so no two calls use them at once.
+const FEATURES = newFeatureList();
+const LOGITS = new Float64Array(TYPE_COUNT);
+const NO_MARKS = new Uint8Array(0);
+const newMarks = (n: number) => ({ negated: new Uint8Array(n), skip: new Uint8Array(n), clause: new Int32Array(n) });
+let MARKS = newMarks(256);
+/** The logit of each type's threshold, per model, worked out once. */
+const THRESHOLD_LOGITS = new WeakMap<ProblemModel, Float64Array>();
+
+function readProblems(text: string, lang: CompiledLanguage, modelLang: number): ProblemTag[] {
   if (text.length === 0) return [];
+  const model = modelLang >= 0 ? lang.model : null;
+  const reading = readLists(text, lang, model !== null);
+  if (reading === null) return [];
+  const { found } = reading;
+  if (model !== null && found.size < TYPE_COUNT) addModelTags(model, modelLang, reading);
+  if (found.size === 0) return [];
+  const tags: ProblemTag[] = [];
+  for (const type of PROBLEM_TYPES) {
+    const t = found.get(type);
+    if (t !== undefined) tags.push({ type, terms: t });
+  }
+  return tags;
+}
+
+/**
+ * Tags the types the lists left out whose probability reaches the model's
+ * threshold; the deciding words are the words whose n-grams weigh most for the type.
+ * A word under a removed term does not count for that term's type.
+ */
+function addModelTags(model: ProblemModel, modelLang: number, reading: ListReading): void {
+  const features = extractModelFeatures(reading.input, model.features, FEATURES);
+  if (features.count === 0) return;
+  modelLogits(model, modelLang, features, LOGITS);
+  const { muted } = reading;
+  if (muted !== null) {
+    const mask = (1 << model.bits) - 1;
+    for (let f = 0; f < features.count; f++) {
+      const bits = muted[features.word[f]!]!;
+      if (bits === 0) continue;
+      const h = features.hash[f]!;
+      const v = h < 0 ? -features.value[f]! : features.value[f]!;
+      for (let t = 0; t < TYPE_COUNT; t++) if (bits & (1 << t)) LOGITS[t] = LOGITS[t]! - v * model.table[model.codes[(h & mask) * TYPE_COUNT + t]! + 128]!;
+    }
+  }
+  let thresholds = THRESHOLD_LOGITS.get(model);
+  if (thresholds === undefined) THRESHOLD_LOGITS.set(model, (thresholds = Float64Array.from(model.thresholds, logit)));
+  for (let t = 0; t < TYPE_COUNT; t++) {
+    const type = PROBLEM_TYPES[t]!;
+    if (LOGITS[t]! < thresholds[t]! || reading.found.has(type)) continue;
+    let words = decidingWords(model, t, features, MODEL_WORDS + 4);
+    if (muted !== null) words = words.filter((w) => (muted[w]! & (1 << t)) === 0);
+    const terms: string[] = [];
+    for (const w of words.slice(0, MODEL_WORDS)) {
+      const surface = reading.surfaceOf.slice(reading.starts[w]!, reading.ends[w]!);
+      if (!terms.includes(surface)) terms.push(surface);
+    }
+    if (terms.length > 0) reading.found.set(type, terms);
+  }
+}
+
+/**
+ * The lists' pass over a text: their tags, and (with `forModel`) each word's
+ * negation and shield marks for the model. Null for a text without words, or
+ * without any list hit when the model is not asked for.
+ */
+export function readLists(text: string, lang: CompiledLanguage, forModel: boolean): ListReading | null {
   const lower = text.toLowerCase();
   // The folds keep the length (ą → a, ё → е), so offsets in the folded text are
   // offsets in `lower`, and the evidence keeps the letters as written.
   const folded = lang.fold(lower.includes("’") || lower.includes("ʼ") ? lower.replace(CURLY_APOSTROPHE, "'") : lower);
   const surfaceOf = folded.length === lower.length ? lower : folded;
   const { words, starts, ends, breakBefore } = splitWords(folded);
+  if (words.length === 0) return null;
+  const n = words.length;
+  let negated = NO_MARKS;
+  let skip = NO_MARKS;
+  let clauseOf: Int32Array | null = null;
+  if (forModel) {
+    // Reused between texts (tagging is synchronous); only the first n marks are read.
+    if (MARKS.clause.length < n) MARKS = newMarks(n);
+    negated = MARKS.negated.fill(0, 0, n);
+    skip = MARKS.skip.fill(0, 0, n);
+    clauseOf = MARKS.clause;
+  }
+  let muted: Uint8Array | null = null;
 
   const hits: Hit[] = [];
   const shieldedClauses = new Set<number>();
@@ -66,12 +172,16 @@ function readProblems(text: string, lang: CompiledLanguage): ProblemTag[] {
   let clause = 0;
   let negatedUntil = -1;
   let negatedClause = -1;
-  for (let i = 0; i < words.length; ) {
+  for (let i = 0; i < n; ) {
     const before = breakBefore[i]!;
     if (before === 2) sentence++;
     if (before > 0) clause++;
     const pattern = matchAt(lang, words, breakBefore, i);
     if (pattern === null) {
+      if (clauseOf !== null) {
+        clauseOf[i] = clause;
+        if (i <= negatedUntil && clause === negatedClause) negated[i] = 1;
+      }
       i++;
       continue;
     }
@@ -88,6 +198,14 @@ function readProblems(text: string, lang: CompiledLanguage): ProblemTag[] {
       clause++;
     }
     const cancelled = i <= negatedUntil && clause === negatedClause;
+    if (clauseOf !== null) {
+      for (let k = i; k < to; k++) {
+        clauseOf[k] = clause;
+        if (cancelled) negated[k] = 1;
+        // The negator and the contrast word carry their meaning through the marks they set.
+        if (isNegator || isBreak) skip[k] = 1;
+      }
+    }
     for (const role of pattern.roles) {
       if (role.kind !== "shield" || cancelled) continue;
       shieldedClauses.add(clause);
@@ -103,7 +221,19 @@ function readProblems(text: string, lang: CompiledLanguage): ProblemTag[] {
     }
     i = to;
   }
-  if (hits.length === 0) return [];
+  if (hits.length === 0 && !forModel) return null;
+  if (forModel && lang.muted.length > 0) {
+    for (let k = 0; k < n; k++) {
+      for (const { pattern, type } of lang.muted) {
+        if (!phraseFits(pattern, words, breakBefore, k)) continue;
+        muted ??= new Uint8Array(n);
+        for (let j = k; j < k + pattern.parts.length; j++) muted[j] = muted[j]! | (1 << TYPE_INDEX.get(type)!);
+      }
+    }
+  }
+  if (clauseOf !== null && shieldedClauses.size > 0) {
+    for (let k = 0; k < n; k++) if (shieldedClauses.has(clauseOf[k]!)) skip[k] = 1;
+  }
 
   const live = (h: Hit): boolean => !h.cancelled && !shieldedClauses.has(h.clause);
   const found = new Map<ProblemType, string[]>();
@@ -124,13 +254,7 @@ function readProblems(text: string, lang: CompiledLanguage): ProblemTag[] {
       }
     }
   }
-  if (found.size === 0) return [];
-  const tags: ProblemTag[] = [];
-  for (const type of PROBLEM_TYPES) {
-    const t = found.get(type);
-    if (t !== undefined) tags.push({ type, terms: t });
-  }
-  return tags;
+  return { found, input: { words, breakBefore, negated, skip }, muted, surfaceOf, starts, ends };
 }
 
 /** The longest pattern that starts at word `at`: a phrase, else the exact word, else the longest stem. */

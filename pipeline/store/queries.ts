@@ -13,13 +13,13 @@
  *   written twice never shows twice, merged or not.
  */
 
-const MENTION_COLUMNS = `
+export const MENTION_COLUMNS = `
     id, source, source_id, url, author_handle, author_name, author_followers, title, text,
     toUnixTimestamp64Milli(published_at) AS published_at_ms,
     toUnixTimestamp64Milli(collected_at) AS collected_at_ms,
     claimed_lang, rating, brand, matched_terms, lang,
     sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms,
-    problem_types, problem_terms`;
+    problem_types, problem_terms, priority`;
 
 const INCIDENT_COLUMNS = `
     key, kind, source, brand, state, severity,
@@ -35,13 +35,20 @@ export const queries = {
   insertMentionsTable: "{db}.mentions",
 
   /** recent_mentions: newest first; LIMIT 1 BY id also hides a copy whose published_at changed. */
+  /** In two steps, as mention-workflow-queries.ts streamMentions explains: ids from narrow columns, then those rows whole. */
   recentMentions: `
 SELECT ${MENTION_COLUMNS}
-FROM {db}.mentions FINAL
-WHERE {brand:String} = '' OR brand = {brand:String}
-ORDER BY published_at DESC, id DESC
-LIMIT 1 BY id
-LIMIT {limit:UInt32}`,
+FROM {db}.mentions
+WHERE id IN (
+  SELECT id
+  FROM {db}.mentions
+  WHERE {brand:String} = '' OR brand = {brand:String}
+  ORDER BY published_at DESC, id DESC
+  LIMIT 1 BY id
+  LIMIT {limit:UInt32}
+)
+ORDER BY published_at DESC, id DESC, version DESC
+LIMIT 1 BY id`,
 
   /** count_mentions: distinct ids, so copies not merged yet are not counted twice. */
   countMentions: `

@@ -1,9 +1,15 @@
 import type { Cursor } from "../../collectors/source";
 import type { Silence } from "../incidents/silences";
-import type { Incident, Lang, ProblemType, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
+import type { Incident, Lang, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
 import { bindDatabase, migrate, type SchemaOptions } from "./migrate";
 import { queries } from "./queries";
+import { incidentSignalsStore, type IncidentSignalsStore } from "./incident-signals-queries";
 import type { SqlRunner } from "./sql-runner";
+import { usersStore, type UsersStore } from "./users-queries";
+import { mentionWorkflowStore, type MentionWorkflowStore } from "./mention-workflow-queries";
+import { fromMentionRow, mentionRow, type MentionRow } from "./mention-row";
+import { reportStore, type ReportStore } from "./report-queries";
+import { overviewStore, type OverviewStore } from "./overview-queries";
 
 /** One delivery attempt of an incident notice to one channel. */
 export interface NotificationRecord {
@@ -29,7 +35,20 @@ export interface IncidentEventRecord {
   incidentKey: string;
   /** Epoch ms. */
   at: number;
-  type: "pending" | "firing" | "updated" | "acknowledged" | "resolved" | "dismissed" | "escalated" | "silenced";
+  /** signal/inhibited: a series joined the incident (detail "kind:name"); checked/unchecked: a playbook item (detail "playbook#item"). */
+  type:
+    | "pending"
+    | "firing"
+    | "updated"
+    | "acknowledged"
+    | "resolved"
+    | "dismissed"
+    | "escalated"
+    | "silenced"
+    | "signal"
+    | "inhibited"
+    | "checked"
+    | "unchecked";
   /** A user name, or "earshot" for what the system did itself. */
   actor: string;
   detail: string;
@@ -77,7 +96,7 @@ export interface CorrectionRecord {
 }
 
 /** What Earshot needs from its database, in its own words. */
-export interface Store {
+export interface Store extends IncidentSignalsStore, UsersStore, MentionWorkflowStore, ReportStore, OverviewStore {
   /** Creates the database and applies every migration not applied yet. Idempotent. */
   migrate(): Promise<void>;
   /** Idempotent: a mention stored twice (same id) is one row after merges and in every read. */
@@ -149,6 +168,11 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
   const nextVersion = monotonicVersions();
 
   return {
+    ...incidentSignalsStore(runner, database),
+    ...usersStore(runner, database),
+    ...mentionWorkflowStore(runner, database),
+    ...reportStore(runner, database),
+    ...overviewStore(runner, database),
     async migrate() {
       await migrate(runner, options);
     },
@@ -391,90 +415,6 @@ function monotonicVersions(): (now: number) => number {
   return (now) => {
     last = Math.max(now * 1000, last + 1);
     return last;
-  };
-}
-
-/** A mention as a row of {db}.mentions; times as epoch ms (DateTime64(3) reads them exactly). */
-function mentionRow(m: ScoredMention, storedAt: number) {
-  return {
-    id: m.id,
-    source: m.source,
-    source_id: m.sourceId,
-    url: m.url,
-    author_handle: m.authorHandle,
-    author_name: m.authorName,
-    author_followers: m.authorFollowers,
-    title: m.title,
-    text: m.text,
-    published_at: m.publishedAt,
-    collected_at: m.collectedAt,
-    stored_at: storedAt,
-    claimed_lang: m.claimedLang,
-    rating: m.rating,
-    brand: m.brand,
-    matched_terms: m.matchedTerms,
-    lang: m.lang,
-    sentiment_score: m.sentiment.score,
-    sentiment_label: m.sentiment.label,
-    sentiment_confidence: m.sentiment.confidence,
-    sentiment_terms: m.sentiment.terms,
-    problem_types: m.problems.map((p) => p.type),
-    problem_terms: m.problems.map((p) => p.terms),
-    // The later collection of the same post wins.
-    version: m.collectedAt,
-  };
-}
-
-interface MentionRow {
-  id: string;
-  source: string;
-  source_id: string;
-  url: string;
-  author_handle: string;
-  author_name: string;
-  author_followers: number;
-  title: string;
-  text: string;
-  published_at_ms: number;
-  collected_at_ms: number;
-  claimed_lang: string;
-  rating: number | null;
-  brand: string;
-  matched_terms: string[];
-  lang: string;
-  sentiment_score: number;
-  sentiment_label: string;
-  sentiment_confidence: number;
-  sentiment_terms: string[];
-  problem_types: string[];
-  problem_terms: string[][];
-}
-
-function fromMentionRow(r: MentionRow): ScoredMention {
-  return {
-    id: r.id,
-    source: r.source,
-    sourceId: r.source_id,
-    url: r.url,
-    authorHandle: r.author_handle,
-    authorName: r.author_name,
-    authorFollowers: Number(r.author_followers),
-    title: r.title,
-    text: r.text,
-    publishedAt: Number(r.published_at_ms),
-    collectedAt: Number(r.collected_at_ms),
-    claimedLang: r.claimed_lang,
-    rating: r.rating === null ? null : Number(r.rating),
-    brand: r.brand,
-    matchedTerms: r.matched_terms,
-    lang: r.lang as Lang,
-    sentiment: {
-      score: Number(r.sentiment_score),
-      label: r.sentiment_label as SentimentLabel,
-      confidence: Number(r.sentiment_confidence),
-      terms: r.sentiment_terms,
-    },
-    problems: r.problem_types.map((type, i) => ({ type: type as ProblemType, terms: r.problem_terms[i] ?? [] })),
   };
 }
 

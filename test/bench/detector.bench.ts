@@ -1,6 +1,8 @@
 import { DEFAULT_SPIKE_SETTINGS, detectSpike, initialSpikeState, type SpikeSettings } from "../../pipeline/spikes/detect-spike";
 import { loadAllSeries, pointsOf, type LabelledSeries } from "../fixtures/series/labelled-series";
 import { fixed, int, median, type Section } from "./figures";
+import { SeriesJudge } from "../../pipeline/spikes/judge-series";
+import type { ClosedMinute } from "../../pipeline/spikes/minute-buckets";
 
 /**
  * How well the spike detector finds labelled surges, at its default
@@ -47,9 +49,43 @@ export async function benchDetector(opts: { progress(line: string): void }): Pro
     table("The previous rule (median/MAD of the last hour) on the same series", previous),
     {
       title: "Spike detector: cost",
-      figures: [{ label: "time per point", value: `${fixed((elapsed * 1000) / points, 2)} µs`, note: `${int(points)} points judged` }],
+      figures: [
+        { label: "time per point", value: `${fixed((elapsed * 1000) / points, 2)} µs`, note: `${int(points)} points judged` },
+        seriesCost(),
+      ],
     },
   ];
+}
+
+/**
+ * What the per-problem and per-source series cost: one brand with its 7
+ * problem series and 10 sources, a week of minutes, judged as the pipeline
+ * judges each closed minute.
+ */
+function seriesCost(): { label: string; value: string; note: string } {
+  const judge = new SeriesJudge(DEFAULT_SPIKE_SETTINGS);
+  const start = Date.UTC(2026, 2, 2);
+  const minutes = 7 * 24 * 60;
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  const closed: ClosedMinute[] = [];
+  for (let i = 0; i < minutes; i++) {
+    const parts = [];
+    for (let s = 0; s < 10; s++) {
+      const total = Math.floor(rand() * 6);
+      parts.push({ series: `source:s${s}`, total, negative: Math.floor(total * rand() * 0.4) });
+    }
+    parts.push({ series: "problem:delivery", total: rand() < 0.2 ? 1 : 0, negative: 0 });
+    closed.push({ brand: "Lumio", minute: start + i * 60_000, total: 30, negative: 3, firstNegativeId: "", parts });
+  }
+  const t0 = performance.now();
+  for (const m of closed) judge.closed(m);
+  const ms = performance.now() - t0;
+  return {
+    label: "per brand minute, 7 problem + 10 source series",
+    value: `${fixed((ms * 1000) / minutes, 1)} µs`,
+    note: `${int(minutes)} minutes (a week); ${judge.size()} series kept, each one detector state`,
+  };
 }
 
 export interface SeriesScore {

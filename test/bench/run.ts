@@ -14,6 +14,8 @@ import { benchProblems } from "./problems.bench";
 import { benchSentiment } from "./sentiment.bench";
 import { benchPipeline } from "./pipeline.bench";
 import { benchWsFanout } from "./ws-fanout.bench";
+import { benchStream } from "./stream.bench";
+import { benchDashboardApi } from "./dashboard-api.bench";
 
 /**
  * `npm run bench`: prints figures, asserts nothing (speed belongs here, not in
@@ -68,6 +70,8 @@ try {
   sections = sections.concat(await benchSentiment({ progress }));
   sections = sections.concat(await benchProblems({ progress }));
   sections = sections.concat(await benchDetector({ progress }));
+  sections = sections.concat(await benchDashboardApi({ dataDir, progress }));
+  sections = sections.concat(await benchStream({ progress }));
   sections = sections.concat(await benchWsFanout({ progress }));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });

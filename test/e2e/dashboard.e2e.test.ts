@@ -165,7 +165,9 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (${SKIP_REASON})`, () => {
   test("the timeline shows volume and negative counts for the brand", async () => {
     const chart = page.getByTestId("timeline");
     await chart.waitFor();
-    expect(await chart.locator("rect, path, polyline, line").count()).toBeGreaterThan(3);
+    // uPlot draws on a canvas: the bars are pixels, so the text alternative carries the counts.
+    await chart.locator("canvas").first().waitFor();
+    expect(await chart.getByTestId("timeline-chart").getAttribute("aria-label")).toMatch(/\d/);
   });
 
   test("mention text with markup is shown as text, never run as HTML", async () => {

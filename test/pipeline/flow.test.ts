@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
 import { buildFlow, type Flow } from "../../pipeline/flow";
 import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
-import type { IncidentChange } from "../../pipeline/incidents/lifecycle";
+import { bookFromStored, type IncidentChange } from "../../pipeline/incidents/lifecycle";
 import type { LiveEvent } from "../../pipeline/mention";
 import { compileBrands } from "../../pipeline/stages/match-brands";
 import { openStore } from "../../pipeline/store/open-store";
@@ -122,5 +122,87 @@ describe("buildFlow()", () => {
     const quarantined = await store.quarantined(10);
     expect(quarantined.map((q) => q.reason).sort()).toEqual(expect.arrayContaining(["bad-published-at", "empty-text"]));
     expect(quarantined.find((q) => q.reason === "bad-published-at")?.payload).toContain("yesterday-ish");
+  });
+});
+
+describe("buildFlow() incident signals", () => {
+  /**
+   * An outage reported first on "news", then on "forum" too: one incident
+   * with the brand's own signal, the outage signal and the sources' — the
+   * forum's explained by the outage (inhibited). The story is cut in two runs
+   * on one store, as a restart in the middle of the incident would.
+   */
+  function story(from: number, to: number): RawMention[] {
+    const raws: RawMention[] = [];
+    for (let m = from; m < to; m++) {
+      for (let i = 0; i < 4; i++) raws.push(post(m, "Lumio ma fajną nową ofertę, polecam", { source: "news" }));
+      for (let i = 0; i < 2; i++) raws.push(post(m, "Lumio app update looks nice", { source: "forum" }));
+      if (m % 10 === 0) raws.push(post(m, "Lumio support was slow today, annoying", { source: "forum" }));
+      if (m >= 90 && m < 105) for (let i = 0; i < 12; i++) raws.push(post(m, "Lumio znowu nie działa, awaria, masakra!!!", { source: "news" }));
+      if (m >= 95 && m < 105) for (let i = 0; i < 8; i++) raws.push(post(m, "Lumio не работает, опять сбой, ужасно", { source: "forum" }));
+    }
+    return raws;
+  }
+
+  function runWith(raws: RawMention[], desk: IncidentDesk) {
+    const raw$ = new Subject<RawMention>();
+    const changes: IncidentChange[] = [];
+    const flow = buildFlow(raw$, {
+      store,
+      spill: new Spill(dirs.make("earshot-spill-")),
+      brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
+      desk,
+      notify: async (change) => void changes.push(change),
+      settings: {
+        maxTextChars: 2_000,
+        writer: { flushMs: 20, maxRows: 500 },
+        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
+      },
+      log: silent,
+    });
+    const done = firstValueFrom(flow.live$.pipe(toArray()));
+    flow.start();
+    for (const r of raws) raw$.next(r);
+    raw$.complete();
+    return { flow, done, changes };
+  }
+  /** What dispatchChange pages for (alerts/dispatch.ts): announced firing, acknowledged and resolved changes. */
+  const paged = (changes: IncidentChange[]) =>
+    changes.filter((c) => !c.quiet && c.kind !== "updated" && c.kind !== "pending" && c.kind !== "dismissed").map((c) => c.kind);
+
+  test("buildFlow() groups the brand, problem and source spikes of one surge into one incident, inhibits the explained source, and keeps its signals across a restart", async () => {
+    const first = runWith(story(0, 100), new IncidentDesk(new Map(), { keepFiringMinutes: 5 }));
+    await first.done;
+    await first.flow.settled();
+    // live$ completes with the whole graph, after the incident sink has stored every change
+    const keys = new Set(first.changes.map((c) => c.incident.key));
+    expect(keys.size).toBe(1);
+    const key = [...keys][0]!;
+    expect(paged(first.changes)).toEqual(["firing"]);
+    const last = first.changes.at(-1)!.incident;
+    const names = (last.signals ?? []).map((s) => `${s.kind}:${s.name}${s.inhibited ? " (inhibited)" : ""}`);
+    // "news" spiked in the outage's first minute, "forum" five minutes later: both explained by it
+    expect(names).toEqual(["brand:Lumio", "problem:outage", "source:news (inhibited)", "source:forum (inhibited)"]);
+    expect(names.filter((n) => n.startsWith("problem:"))).toEqual(["problem:outage"]);
+
+    const storedSignals = (await store.incidentSignals([key])).get(key) ?? [];
+    expect(storedSignals.map((s) => `${s.kind}:${s.name}`).sort()).toEqual((last.signals ?? []).map((s) => `${s.kind}:${s.name}`).sort());
+    const timeline = await store.incidentEvents(key);
+    expect(timeline.filter((e) => e.type === "inhibited").map((e) => e.detail)).toContain("source:forum");
+    expect(timeline.filter((e) => e.type === "signal").map((e) => e.detail)).toContain("problem:outage");
+    expect(timeline.filter((e) => e.type === "firing")).toHaveLength(1);
+
+    // Restart: the desk is rebuilt from the store, signals included, and the story goes on.
+    const stored = await store.incidents({ limit: 50 });
+    const open = stored.filter((i) => i.state !== "resolved");
+    const desk = new IncidentDesk(bookFromStored(open, await store.incidentSignals(open.map((i) => i.key))), { keepFiringMinutes: 5 });
+    expect(desk.open(key)?.signals?.map((s) => s.name)).toEqual(last.signals?.map((s) => s.name));
+    const second = runWith(story(100, 130), desk);
+    await second.done;
+    await second.flow.settled();
+    expect(second.changes.every((c) => c.incident.key === key)).toBe(true);
+    expect(paged(second.changes)).toEqual(["resolved"]);
+    const resolved = second.changes.find((c) => c.kind === "resolved")!.incident;
+    expect(resolved.signals?.map((s) => s.name)).toEqual(expect.arrayContaining(["Lumio", "outage", "forum"]));
   });
 });

@@ -54,9 +54,12 @@ async function runOnce(): Promise<void> {
   );
   const polled = server.requests.length;
   const running = await startEarshot(loadConfig(configFile, {}), { log: createRootLogger("silent"), staticDir: dataDir });
-  // The first poll runs at start. Once its request is in, stop(): it waits for a
-  // poll in progress to deliver, store and save its cursor.
-  for (let i = 0; i < 400 && server.requests.length === polled; i++) await new Promise((r) => setTimeout(r, 25));
+  // The first poll runs at start. Once it has stored its mentions and saved
+  // its cursor (health records the success after both), stop(). (A stop during
+  // a poll aborts it without saving the cursor, so the next start polls again.)
+  const news = () => running.sourceHealth().find((h) => h.id === "news");
+  for (let i = 0; i < 1_200 && news()?.lastSuccessAt == null; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(news()?.lastSuccessAt).not.toBeNull();
   expect(server.requests.length).toBe(polled + 1);
   await running.stop();
 }

@@ -44,7 +44,11 @@ function retryAfter(response: Response): number | null {
   return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-async function send(method: string, path: string, body?: unknown): Promise<Response> {
+/**
+ * One request to the API. A refusal is a RequestError carrying the server's
+ * own reason when it gave one ("… the last admin …" helps more than a status).
+ */
+export async function send(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
   const headers: Record<string, string> = { accept: "application/json" };
   // Only state-changing requests carry the CSRF header (see protocol.ts).
   if (method !== "GET") headers[CSRF_HEADER] = "1";
@@ -57,6 +61,7 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: "same-origin",
       cache: "no-store",
+      ...(signal ? { signal } : {}),
     });
   } catch (err) {
     throw new RequestError(null, null, `${method} ${path} failed: server unreachable`, { cause: err });
@@ -65,18 +70,34 @@ async function send(method: string, path: string, body?: unknown): Promise<Respo
     throw new RequestError(
       response.status,
       retryAfter(response),
-      `${method} ${path} answered HTTP ${response.status}`,
+      (await serverReason(response)) ?? `${method} ${path} answered HTTP ${response.status}`,
     );
   }
   return response;
 }
 
-async function json(response: Response, what: string): Promise<unknown> {
+/** The `error` of an ApiError body, if the refusal has one. */
+async function serverReason(response: Response): Promise<string | null> {
+  try {
+    const problem = (await response.json()) as unknown;
+    return isRecord(problem) && typeof problem.error === "string" && problem.error !== "" ? problem.error : null;
+  } catch {
+    return null; // not JSON: the status line says it
+  }
+}
+
+export async function json(response: Response, what: string): Promise<unknown> {
   try {
     return await response.json();
   } catch (err) {
     throw new RequestError(response.status, null, `${what}: the body is not JSON`, { cause: err });
   }
+}
+
+/** A request whose answer is JSON: the parsed body, or null for 204 No Content. */
+export async function callJson(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
+  const response = await send(method, path, body, signal);
+  return response.status === 204 ? null : json(response, path);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;

@@ -1,6 +1,9 @@
 /**
- * The UI language: the current locale (remembered in localStorage), `t()` and
- * date and number formats in that locale and the browser's own time zone.
+ * The UI language: the current locale, `t()` and date and number formats in
+ * that locale and the user's time zone. Signed in, the user's language and
+ * time zone come from the server (kept per user, see session.svelte.ts);
+ * before that, localStorage holds the last language used in this browser and
+ * dates follow the browser's own zone.
  */
 import { createContext } from "svelte";
 import {
@@ -17,16 +20,19 @@ import { elapsed } from "./relative-time";
 const STORAGE_KEY = "earshot.locale";
 
 /** Builds the formatters once per locale: Intl constructors are slow to call per row. */
-function formattersFor(locale: string) {
+function formattersFor(locale: string, timeZone: string | undefined) {
   return {
-    time: new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" }),
+    time: new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit", timeZone }),
     dayTime: new Intl.DateTimeFormat(locale, {
       day: "numeric",
       month: "short",
       hour: "2-digit",
       minute: "2-digit",
+      timeZone,
     }),
-    full: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "long" }),
+    full: new Intl.DateTimeFormat(locale, { dateStyle: "full", timeStyle: "long", timeZone }),
+    // The calendar day in the user's zone, to tell "today" from other days there.
+    day: new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone }),
     integer: new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }),
     // A length of time in its plural form ("5 minut", "3 часа"), one Intl formatter per unit.
     minutes: new Intl.NumberFormat(locale, { style: "unit", unit: "minute", unitDisplay: "long" }),
@@ -81,7 +87,8 @@ export class I18n {
   #storage: Storage | null;
   #browserLanguages: readonly string[];
   #locale: Locale = $state("en");
-  #formats = $derived.by(() => formattersFor(formatLocale(this.#locale, this.#browserLanguages)));
+  #timeZone: string | null = $state(null);
+  #formats = $derived.by(() => formattersFor(formatLocale(this.#locale, this.#browserLanguages), this.#timeZone ?? undefined));
 
   constructor(storage: Storage | null, browserLanguages: readonly string[]) {
     this.#storage = storage;
@@ -102,12 +109,21 @@ export class I18n {
     }
   }
 
+  /** The IANA zone dates are shown in; null: the browser's own. An unknown zone is ignored (the browser's applies). */
+  get timeZone(): string | null {
+    return this.#timeZone;
+  }
+
+  set timeZone(zone: string | null) {
+    this.#timeZone = zone !== null && isKnownZone(zone) ? zone : null;
+  }
+
   t = (key: MessageKey, params?: MessageParams): string =>
     translate(CATALOGS[this.#locale], key, params);
 
   /** "14:05", or "23 Nov, 14:05" when not today. */
   when = (epochMs: number, now: number = Date.now()): string => {
-    const sameDay = new Date(epochMs).toDateString() === new Date(now).toDateString();
+    const sameDay = this.#formats.day.format(epochMs) === this.#formats.day.format(now);
     return (sameDay ? this.#formats.time : this.#formats.dayTime).format(epochMs);
   };
 
@@ -147,6 +163,15 @@ export class I18n {
       return code; // not a valid BCP 47 tag: show it as it came
     }
   };
+}
+
+function isKnownZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Components read the one I18n instance that App.svelte provides. */

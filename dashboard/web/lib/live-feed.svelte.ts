@@ -3,15 +3,16 @@
  * open only while some view reads the feed (createSubscriber); it reconnects
  * with backoff, and every (re)connect starts again from the server's snapshot.
  */
-import { createSubscriber } from "svelte/reactivity";
+import { createSubscriber, SvelteMap } from "svelte/reactivity";
 import {
   LIVE_PATH,
   type IncidentView,
   type MentionView,
+  type MentionWorkflowView,
   type MinutePoint,
   type ServerMessage,
 } from "../../protocol";
-import { mergeIncident, mergeMentions, mergePoints, sortIncidents } from "./feed-merge";
+import { isNewerWorkflow, mergeIncident, mergeMentionBatches, mergeMentions, mergePoints, sortIncidents } from "./feed-merge";
 import { parseServerMessage } from "./server-message";
 
 export type FeedStatus = "connecting" | "live" | "offline";
@@ -56,6 +57,19 @@ export class LiveFeed {
   /** Server clock minus ours, from the last snapshot: "now" on the timeline is the server's now. */
   #clockOffset = $state(0);
   #hasSnapshot = $state(false);
+  /** Counts snapshots: views that load pages over HTTP reload them after a reconnect. */
+  #snapshots = $state(0);
+  /**
+   * Mention frames not drawn yet. At thousands of mentions a second frames
+   * arrive faster than the screen redraws: they wait here and are merged once
+   * per animation frame, so the list is replaced (and re-derived) at most once
+   * per paint, never once per frame.
+   */
+  #pending: (readonly MentionView[])[] = [];
+  #pendingCount = 0;
+  #flushQueued = false;
+  /** The team's work per mention id: from live frames, HTTP pages and this user's own changes. Rows read one entry each. */
+  readonly #workflows = new SvelteMap<string, MentionWorkflowView>();
   #reconnect: (() => void) | null = null;
   #subscribe: () => void;
 
@@ -97,6 +111,21 @@ export class LiveFeed {
     return this.#hasSnapshot;
   }
 
+  get snapshotCount(): number {
+    this.#subscribe();
+    return this.#snapshots;
+  }
+
+  /** The workflow of one mention, or undefined when nobody has worked on it (as far as this client knows). */
+  workflowOf(mentionId: string): MentionWorkflowView | undefined {
+    return this.#workflows.get(mentionId);
+  }
+
+  /** Takes a workflow from a live frame or an HTTP answer; an older change never replaces a newer one. */
+  applyWorkflow(workflow: MentionWorkflowView): void {
+    if (isNewerWorkflow(this.#workflows.get(workflow.mentionId), workflow)) this.#workflows.set(workflow.mentionId, workflow);
+  }
+
   /** Reconnects at once instead of waiting out the backoff (a button, the `online` event). */
   reconnectNow(): void {
     this.#reconnect?.();
@@ -112,13 +141,19 @@ export class LiveFeed {
       case "snapshot":
         this.#clockOffset = message.serverTime - Date.now();
         this.#brands = [...new Set(message.brands)];
+        this.#pending = [];
+        this.#pendingCount = 0;
         this.#mentions = mergeMentions([], message.mentions, MAX_MENTIONS);
         this.#incidents = sortIncidents(message.incidents, MAX_INCIDENTS);
         this.#timeline = mergePoints([], message.timeline, this.#timelineCutoff());
         this.#hasSnapshot = true;
+        this.#snapshots += 1;
         break;
       case "mentions":
-        this.#mentions = mergeMentions(this.#mentions, message.mentions, MAX_MENTIONS);
+        this.#queueMentions(message.mentions);
+        break;
+      case "mention-workflow":
+        this.applyWorkflow(message.workflow);
         break;
       case "counts":
         this.#timeline = mergePoints(this.#timeline, message.counts, this.#timelineCutoff());
@@ -127,6 +162,29 @@ export class LiveFeed {
         this.applyIncident(message.incident);
         break;
     }
+  }
+
+  #queueMentions(mentions: readonly MentionView[]): void {
+    this.#pending.push(mentions);
+    this.#pendingCount += mentions.length;
+    // A hidden tab gets no animation frames: keep only what could still be shown.
+    if (this.#pendingCount > 4 * MAX_MENTIONS) {
+      const newest = mergeMentionBatches([], this.#pending, MAX_MENTIONS).reverse();
+      this.#pending = [newest];
+      this.#pendingCount = newest.length;
+    }
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    const flush = (): void => {
+      this.#flushQueued = false;
+      if (this.#pending.length === 0) return;
+      const batches = this.#pending;
+      this.#pending = [];
+      this.#pendingCount = 0;
+      this.#mentions = mergeMentionBatches(this.#mentions, batches, MAX_MENTIONS);
+    };
+    if (typeof requestAnimationFrame === "function" && document.visibilityState === "visible") requestAnimationFrame(flush);
+    else setTimeout(flush, 250);
   }
 
   #timelineCutoff(): number {

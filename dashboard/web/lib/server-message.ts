@@ -3,7 +3,7 @@
  * on ids, keys and numbers being there, without re-validating every field.
  * Frames of an unknown type, and items that fail the checks, are dropped.
  */
-import type { IncidentDetailView, IncidentView, MentionView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
+import type { IncidentDetailView, IncidentView, MentionView, MentionWorkflowView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
 
 type Json = Record<string, unknown>;
 
@@ -23,6 +23,22 @@ export function isMentionView(v: unknown): v is MentionView {
     Array.isArray(v.sentiment.terms) &&
     Array.isArray(v.problems) &&
     v.problems.every((p) => isRecord(p) && typeof p.type === "string" && Array.isArray(p.terms))
+  );
+}
+
+const WORKFLOW_STATUSES: readonly unknown[] = ["new", "in-progress", "responded", "resolved"];
+
+export function isMentionWorkflowView(v: unknown): v is MentionWorkflowView {
+  return (
+    isRecord(v) &&
+    typeof v.mentionId === "string" &&
+    WORKFLOW_STATUSES.includes(v.status) &&
+    (v.assignee === null || typeof v.assignee === "string") &&
+    Array.isArray(v.tags) &&
+    v.tags.every((t) => typeof t === "string") &&
+    typeof v.note === "string" &&
+    typeof v.updatedBy === "string" &&
+    isFiniteNumber(v.updatedAt)
   );
 }
 
@@ -101,6 +117,8 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
     }
     case "incident":
       return isIncidentView(frame.incident) ? { type: "incident", incident: frame.incident } : null;
+    case "mention-workflow":
+      return isMentionWorkflowView(frame.workflow) ? { type: "mention-workflow", workflow: frame.workflow } : null;
     default:
       return null;
   }

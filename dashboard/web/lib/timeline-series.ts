@@ -1,8 +1,7 @@
-/** Pure helpers that turn minute points into what the timeline chart draws. */
+/** Pure helpers that turn the live feed's minute points into the live timeline's bars (drawn by uPlot). */
 import type { MinutePoint } from "../../protocol";
 
 export const MINUTE_MS = 60_000;
-const HOUR_MS = 60 * MINUTE_MS;
 
 export interface MinuteBucket {
   minute: number;
@@ -35,27 +34,6 @@ export function minuteSeries(
     bucket.negative += p.negative;
   }
   return buckets;
-}
-
-/** Local-time hour boundaries in (from, to], every `stepHours`; DST-safe because Date does the calendar. */
-export function hourTicks(from: number, to: number, stepHours: number): number[] {
-  const tick = new Date(from);
-  tick.setMinutes(0, 0, 0);
-  const ticks: number[] = [];
-  while (tick.getTime() <= to) {
-    if (tick.getTime() > from && tick.getHours() % stepHours === 0) ticks.push(tick.getTime());
-    tick.setTime(tick.getTime() + HOUR_MS);
-    tick.setMinutes(0, 0, 0);
-  }
-  return ticks;
-}
-
-/** An axis top at or above `max`: 1, 2 or 5 times a power of ten, never below 4. */
-export function axisMax(max: number): number {
-  if (max <= 4) return 4;
-  const power = 10 ** Math.floor(Math.log10(max));
-  for (const step of [1, 2, 5, 10]) if (step * power >= max) return step * power;
-  return 10 * power;
 }
 
 /**

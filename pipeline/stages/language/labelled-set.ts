@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { readJsonlRows } from "../../labelled-jsonl";
 
 /**
  * A labelled language set: one {"text", "lang", "case"} object per line, e.g.
@@ -22,21 +22,5 @@ export class LabelledSetError extends Error {
 }
 
 /** Reads every line; a malformed line is an error naming the file and the line. */
-export const readLabelledLanguageSet = (path: string): LabelledLanguageText[] => {
-  const rows: LabelledLanguageText[] = [];
-  const lines = readFileSync(path, "utf8").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === "") continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (err) {
-      throw new LabelledSetError(`${path}:${i + 1}: not JSON`, { cause: err });
-    }
-    const parsed = line.safeParse(json);
-    if (!parsed.success) throw new LabelledSetError(`${path}:${i + 1}: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
-    rows.push(parsed.data);
-  }
-  return rows;
-};
+export const readLabelledLanguageSet = (path: string): LabelledLanguageText[] =>
+  readJsonlRows(path, line, (message, cause) => new LabelledSetError(message, { cause }));

@@ -1,3 +1,5 @@
+import type { ProblemModel } from "./problem-model";
+import { shippedProblemModel } from "./shipped-problem-model";
 import { PROBLEM_TYPES, TERM_LANGS, type ProblemTermDefaults, type ProblemTermList, type ProblemType, type TermLang } from "./problem-types";
 
 /**
@@ -59,6 +61,13 @@ export interface CompiledLanguage {
    * words of a text start none, and one set lookup skips them.
    */
   starts: Set<string>;
+  /** The trained model that catches wording the lists miss; null reads the lists alone. */
+  model: ProblemModel | null;
+  /**
+   * Terms the configuration removed ("-delay*"), with their type: the model may not
+   * tag that type on the words they match either, so a removal stays a removal.
+   */
+  muted: { pattern: Pattern; type: ProblemType }[];
 }
 
 /** A stem, with the single-word pattern it ends and the phrases it starts. */
@@ -150,19 +159,25 @@ function expandWord(word: string): string[] {
   return alternatives.split(",").map((alt) => `${head}${alt.trim()}${tail}`);
 }
 
-/** Compiles the defaults with the configured overrides; pure, throws ProblemTermError on a bad term. */
-export function compileProblemTerms(defaults: ProblemTermDefaults, overrides: ProblemTermOverrides = {}): CompiledProblemTerms {
+export interface CompileOptions {
+  /** The model read beside the lists: the shipped one unless given; null for the lists alone. */
+  model?: ProblemModel | null;
+}
+
+/** Compiles the defaults with the configured overrides; throws ProblemTermError on a bad term. */
+export function compileProblemTerms(defaults: ProblemTermDefaults, overrides: ProblemTermOverrides = {}, options: CompileOptions = {}): CompiledProblemTerms {
+  const model = options.model === undefined ? shippedProblemModel() : options.model;
   const compiled = {} as Record<TermLang, CompiledLanguage>;
   for (const lang of TERM_LANGS) {
     // Ukrainian is read with the Russian lists plus its own forms.
     const lists: ProblemTermList[] = lang === "uk" ? [defaults.ru, defaults.uk] : [defaults[lang]];
     const overrideLangs: TermLang[] = lang === "uk" ? ["ru", "uk"] : [lang];
-    compiled[lang] = compileLanguage(lists, (type) => overrideLangs.flatMap((l) => overrides[type]?.[l] ?? []));
+    compiled[lang] = compileLanguage(lists, (type) => overrideLangs.flatMap((l) => overrides[type]?.[l] ?? []), model);
   }
   return compiled;
 }
 
-function compileLanguage(lists: ProblemTermList[], overridesOf: (type: ProblemType) => readonly string[]): CompiledLanguage {
+function compileLanguage(lists: ProblemTermList[], overridesOf: (type: ProblemType) => readonly string[], model: ProblemModel | null): CompiledLanguage {
   const fold = lists[0]!.fold;
   const byCanonical = new Map<string, Pattern>();
   const add = (source: string, role: Role): void => {
@@ -177,6 +192,12 @@ function compileLanguage(lists: ProblemTermList[], overridesOf: (type: ProblemTy
     }
   };
 
+  const muted: CompiledLanguage["muted"] = [];
+  const mute = (source: string, type: ProblemType): void => {
+    const issue = problemTermIssue(source);
+    if (issue !== null) throw new ProblemTermError(`problem term "${source}": ${issue}`);
+    for (const phrase of expandPhrases(normalizeSource(source))) muted.push({ pattern: { source, parts: parsePhrase(phrase, fold), roles: [] }, type });
+  };
   for (const type of PROBLEM_TYPES) {
     const changes = overridesOf(type).map((c) => c.trim());
     const removed = new Set(changes.filter((c) => c.startsWith("-")).map((c) => normalizeSource(c.slice(1))));
@@ -185,8 +206,9 @@ function compileLanguage(lists: ProblemTermList[], overridesOf: (type: ProblemTy
       for (const t of list.topics[type]) if (!removed.has(normalizeSource(t))) add(t, { kind: "topic", type });
     }
     for (const change of changes) {
-      if (change.startsWith("-")) continue;
-      if (change.startsWith("~")) add(change.slice(1), { kind: "topic", type });
+      // A removed term still marks its words, so the model does not put back what the user took out.
+      if (change.startsWith("-")) mute(change.slice(1), type);
+      else if (change.startsWith("~")) add(change.slice(1), { kind: "topic", type });
       else add(change, { kind: "term", type });
     }
   }
@@ -197,7 +219,7 @@ function compileLanguage(lists: ProblemTermList[], overridesOf: (type: ProblemTy
     for (const t of list.breaks) add(t, { kind: "break" });
   }
 
-  const lang: CompiledLanguage = { fold, words: new Map(), phrasesByWord: new Map(), stemBuckets: new Map(), starts: new Set() };
+  const lang: CompiledLanguage = { fold, words: new Map(), phrasesByWord: new Map(), stemBuckets: new Map(), starts: new Set(), model, muted };
   const stems = new Map<string, StemEntry>();
   const entry = (stem: string): StemEntry => {
     let e = stems.get(stem);

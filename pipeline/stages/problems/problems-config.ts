@@ -13,7 +13,8 @@ import { PROBLEM_TYPES, TERM_LANGS } from "./problem-types";
  * ```
  * An entry adds a term that reports the type by itself; `~term` adds a topic
  * (reports the type only next to a complaint word such as "again", "znowu",
- * "опять"); `-term` removes a shipped term or topic written exactly so. Russian
+ * "опять"); `-term` removes a shipped term or topic written exactly so, and keeps
+ * the trained model from tagging the type on the words it matches. Russian
  * entries also apply to Ukrainian. Term syntax: `stem*`, exact words, `{a,b}`
  * alternatives and phrases (see problems/problem-types.ts).
  */

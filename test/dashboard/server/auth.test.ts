@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
-import { CSRF_HEADER, type ApiError, type Me } from "../../../dashboard/protocol";
+import { CSRF_HEADER, type ApiError, type MeProfile } from "../../../dashboard/protocol";
 import { startDashboard } from "../../../dashboard/server/start-dashboard";
 import {
   login,
@@ -9,9 +9,11 @@ import {
   SESSION_SECRET,
   startTestDashboard,
   stateChanging,
+  TEST_PASSWORD_PARAMS,
   USER,
   type TestDashboard,
 } from "./dashboard-fixture";
+import { hashPassword, verifyPassword } from "../../../pipeline/users/password-hash";
 
 let d: TestDashboard;
 beforeEach(async () => {
@@ -61,7 +63,7 @@ describe("sessions", () => {
 
     const me = await send(d.url, "/api/me", { headers: { cookie: setCookie.split(";")[0]! } });
     expect(me.status).toBe(200);
-    expect(me.json()).toEqual({ username: "ola", role: "admin" } satisfies Me);
+    expect(me.json()).toEqual({ username: "ola", role: "admin", lang: null, timeZone: null } satisfies MeProfile);
   });
 
   test("POST /api/session accepts a password typed in another Unicode normal form", async () => {
@@ -73,7 +75,7 @@ describe("sessions", () => {
   test("POST /api/session signs in each configured user as themselves", async () => {
     const cookie = await login(d.url, OTHER_USER);
     const me = await send(d.url, "/api/me", { headers: { cookie } });
-    expect(me.json()).toEqual({ username: "ivan", role: "admin" });
+    expect(me.json()).toEqual({ username: "ivan", role: "admin", lang: null, timeZone: null });
   });
 
   test("POST /api/session answers 429 after ten failures from one address, even with the right password", async () => {
@@ -210,7 +212,7 @@ describe("startDashboard() session options", () => {
     }
   });
 
-  test("startDashboard() refuses a short session secret and an empty user list", async () => {
+  test("startDashboard() refuses a short session secret, and a store without users when none are given", async () => {
     const base = {
       store: d.store,
       events$: d.events,
@@ -222,8 +224,42 @@ describe("startDashboard() session options", () => {
     await expect(
       startDashboard({ ...base, users: [USER], sessionSecret: "short" }, { host: "127.0.0.1", port: 0 }),
     ).rejects.toThrow(/at least 32 characters/);
+    await d.store.removeUser(USER.username, 0);
+    await d.store.removeUser(OTHER_USER.username, 0);
     await expect(
       startDashboard({ ...base, users: [], sessionSecret: SESSION_SECRET }, { host: "127.0.0.1", port: 0 }),
     ).rejects.toThrow(/no dashboard users/);
+  });
+});
+
+describe("stored password hashes", () => {
+  test("POST /api/session rewrites a hash made with other scrypt parameters after a successful sign-in, and the session outlives it", async () => {
+    const quick = await startTestDashboard({ usersRefreshMs: 50 });
+    try {
+      const old = await hashPassword("old-params-pass", { N: 512, r: 8, p: 1 });
+      await quick.store.saveUser({
+        username: "marek",
+        role: "viewer",
+        passwordHash: old,
+        passwordSetAt: quick.clock.now,
+        lang: null,
+        timeZone: null,
+        disabled: false,
+        createdAt: quick.clock.now,
+        updatedAt: quick.clock.now,
+      });
+      // Another process wrote it: the dashboard sees it at its next re-read.
+      let cookie = "";
+      await expect.poll(async () => (cookie = await login(quick.url, { username: "marek", password: "old-params-pass" }).catch(() => "")), { timeout: 10_000 }).not.toBe("");
+      await expect.poll(async () => (await quick.store.user("marek"))!.passwordHash.split("$").slice(0, 4).join("$"), { timeout: 10_000 }).toBe(
+        `scrypt$${TEST_PASSWORD_PARAMS.N}$${TEST_PASSWORD_PARAMS.r}$${TEST_PASSWORD_PARAMS.p}`,
+      );
+      expect(await verifyPassword("old-params-pass", (await quick.store.user("marek"))!.passwordHash)).toBe(true);
+      // Several re-reads (every 50 ms) after the new hash was stored, the session opened before the rewrite still works.
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await send(quick.url, "/api/me", { headers: { cookie } })).status).toBe(200);
+    } finally {
+      await quick.close();
+    }
   });
 });

@@ -15,6 +15,8 @@ import { openStore } from "../../../pipeline/store/open-store";
 
 export const USER = { username: "ola", password: "zażółć gęślą jaźń 42" };
 export const OTHER_USER = { username: "ivan", password: "пароль-длинный-7" };
+/** Cheap scrypt for the many sign-ins of these tests: the cost is not what they check (test/pipeline/users does, at the default). */
+export const TEST_PASSWORD_PARAMS = { N: 1024, r: 8, p: 1 };
 export const SESSION_SECRET = "a-session-secret-of-at-least-thirty-two-chars";
 /** Written next to the web app folder: a path traversal would reach it. */
 export const OUTSIDE_MARKER = "OUTSIDE-THE-WEB-APP-FOLDER";
@@ -173,6 +175,7 @@ export async function startTestDashboard(
         acknowledge,
         sourceHealth,
         users: [USER, OTHER_USER],
+        passwordParams: TEST_PASSWORD_PARAMS,
         sessionSecret: SESSION_SECRET,
         staticDir: distDir,
         secureCookies,

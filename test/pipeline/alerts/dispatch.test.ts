@@ -156,6 +156,28 @@ describe("dispatchChange()", () => {
     expect(received).toHaveLength(1);
   });
 
+  test("dispatchChange() under a brand + problem silence mutes the incidents whose problem signal it names, and only those", async () => {
+    received.length = 0;
+    await store.saveSilence({
+      id: "sil-2",
+      brand: "Zefir",
+      problem: "outage",
+      startsAt: T - HOUR,
+      endsAt: T + HOUR,
+      createdBy: "ivan",
+      reason: "",
+      createdAt: T - HOUR,
+    });
+    const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);
+    const deps = { contacts: [{ name: "hook", notifier: hook, lang: null }], store, now: () => T };
+    const signal = (name: string) => ({ kind: "problem" as const, name, firstAt: T, lastSpikeAt: T, peakNegative: 9, peakScore: 0.8, score: 0.8, baseline: 0, inhibited: false });
+    await dispatchChange({ kind: "firing", incident: { ...incident("zefir-1", "Zefir"), signals: [signal("outage")] } }, deps, SETTINGS);
+    expect(received).toEqual([]);
+    expect((await store.notifications("zefir-1")).map((n) => n.status)).toEqual(["silenced"]);
+    await dispatchChange({ kind: "firing", incident: { ...incident("zefir-2", "Zefir"), signals: [signal("delivery")] } }, deps, SETTINGS);
+    expect(received).toHaveLength(1);
+  });
+
   test("dispatchChange() sends the notice when the store cannot list silences", async () => {
     received.length = 0;
     const hook = webhookNotifier({ url: `${base}/hook`, secret: "s" }, http);

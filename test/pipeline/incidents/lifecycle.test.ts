@@ -110,3 +110,120 @@ describe("reduceIncidents()", () => {
     expect(changes.map((c) => [c.kind, c.incident.key])).toEqual([["updated", first.key]]);
   });
 });
+
+describe("reduceIncidents() signals", () => {
+  const sig = (kind: "problem" | "source", name: string, negative: number, spike: boolean, score = spike ? 0.8 : 0.1) => ({
+    kind,
+    name,
+    negative,
+    judgement: { spike, score, baseline: 0.5, threshold: 6 },
+  });
+  const signals = (i: number, list: ReturnType<typeof sig>[]): IncidentEvent => ({
+    type: "signals",
+    brand: "Lumio",
+    minute: T0 + i * MINUTE_MS,
+    signals: list,
+    wallNow: T0 + i * MINUTE_MS + 90_000,
+  });
+
+  test("reduceIncidents() joins a problem spike and a source spike of the same minutes to the brand's one incident", () => {
+    const { changes, book } = run([
+      minute(0, 20, true),
+      signals(0, [sig("problem", "outage", 12, true), sig("problem", "delivery", 0, false)]),
+      minute(1, 25, true),
+      signals(1, [sig("problem", "outage", 15, true), sig("source", "forum", 9, true)]),
+    ]);
+    const keys = new Set(changes.map((c) => c.incident.key));
+    expect(keys.size).toBe(1);
+    expect(changes.filter((c) => c.kind === "firing")).toHaveLength(1);
+    const incident = book.get("Lumio")!.incident;
+    expect(incident.signals?.map((s) => [s.kind, s.name, s.peakNegative, s.inhibited])).toEqual([
+      ["brand", "Lumio", 25, false],
+      ["problem", "outage", 15, false],
+      ["source", "forum", 9, true],
+    ]);
+    expect(changes.flatMap((c) => c.joined ?? []).map((s) => `${s.kind}:${s.name}`)).toEqual([
+      "brand:Lumio",
+      "problem:outage",
+      "source:forum",
+    ]);
+  });
+
+  test("reduceIncidents() opens the brand's incident from a signal when the brand's own series is calm", () => {
+    const { changes } = run([minute(0, 2, false), signals(0, [sig("problem", "delivery", 7, true), sig("source", "shop", 6, true)])]);
+    expect(changes.map((c) => c.kind)).toEqual(["firing"]);
+    expect(changes[0]!.incident).toMatchObject({ key: "lumio-20261123T1405", brand: "Lumio", state: "firing", peakNegative: 7 });
+    expect(changes[0]!.incident.summary).toContain("delivery");
+    // no outage: the source spike is a signal of its own, not inhibited
+    expect(changes[0]!.joined?.map((s) => [s.name, s.inhibited])).toEqual([
+      ["delivery", false],
+      ["shop", false],
+    ]);
+  });
+
+  test("reduceIncidents() inhibits a per-source spike while an outage signal is live: recorded, quiet, and it does not keep the incident open", () => {
+    const { changes, book } = run([
+      signals(0, [sig("problem", "outage", 12, true)]),
+      minute(1, 2, false),
+      signals(1, [sig("problem", "outage", 3, false), sig("source", "forum", 8, true)]),
+      minute(2, 2, false),
+      signals(2, [sig("source", "forum", 9, true)]),
+      minute(3, 1, false),
+    ]);
+    expect(changes.map((c) => [c.kind, c.refresh ?? false])).toEqual([
+      ["firing", false],
+      ["updated", false],
+      ["updated", true],
+      ["resolved", false],
+    ]);
+    expect(changes[1]!.joined).toEqual([expect.objectContaining({ kind: "source", name: "forum", inhibited: true })]);
+    // the source kept spiking, yet the episode resolved keepFiringMinutes after the outage's last spike
+    expect(changes[3]!.incident.resolvedAt).toBe(T0 + 3 * MINUTE_MS + 90_000);
+    expect(book.size).toBe(0);
+    // as in Alertmanager, inhibition ends with the outage: a source spike after it is an incident of its own
+    const after = run([signals(4, [sig("source", "forum", 9, true)])], book);
+    expect(after.changes.map((c) => [c.kind, c.joined?.[0]?.inhibited])).toEqual([["firing", false]]);
+    expect(after.changes[0]!.incident.key).not.toBe(changes[0]!.incident.key);
+  });
+
+  test("reduceIncidents() keeps signals' current scores up to date without putting them on the timeline", () => {
+    const opened = run([signals(0, [sig("problem", "outage", 12, true)])]);
+    const { changes } = run([signals(1, [sig("problem", "outage", 4, false, 0.3)])], opened.book);
+    expect(changes).toHaveLength(1);
+    expect(changes[0]).toMatchObject({ kind: "updated", quiet: true, refresh: true });
+    expect(changes[0]!.incident.signals?.[0]).toMatchObject({ name: "outage", score: 0.3, peakScore: 0.8, peakNegative: 12 });
+    expect(run([signals(2, [sig("problem", "outage", 4, false, 0.3)])], opened.book).changes[0]?.refresh).toBe(true);
+  });
+
+  test("reduceIncidents() resolves an incident a person closes, naming them; an unknown key changes nothing", () => {
+    const opened = run([minute(0, 20, true)]);
+    const key = opened.changes[0]!.incident.key;
+    const done = reduceIncidents(opened.book, { type: "resolve", key, by: "ola", wallNow: T0 + 200_000 }, SETTINGS);
+    expect(done.changes).toEqual([
+      expect.objectContaining({ kind: "resolved", by: "ola", incident: expect.objectContaining({ state: "resolved", resolvedAt: T0 + 200_000 }) }),
+    ]);
+    expect(done.book.size).toBe(0);
+    expect(reduceIncidents(done.book, { type: "resolve", key, by: "ola", wallNow: T0 }, SETTINGS).changes).toEqual([]);
+  });
+
+  test("bookFromStored() restores an incident's signals: after a restart they update in place and the keep-firing clock runs from their last spike", () => {
+    const before = run([
+      signals(0, [sig("problem", "outage", 12, true)]),
+      signals(3, [sig("problem", "outage", 14, true), sig("source", "forum", 8, true)]),
+    ]);
+    const stored = before.book.get("Lumio")!.incident;
+    const { signals: storedSignals, ...withoutSignals } = stored;
+    // the incidents table holds no signals: they come back from their own table
+    const book = bookFromStored([withoutSignals], new Map([[stored.key, storedSignals!]]));
+    expect(book.get("Lumio")!.lastSpikeMinute).toBe(T0 + 3 * MINUTE_MS);
+    const after = run([minute(4, 2, false), signals(4, [sig("problem", "outage", 20, true)]), minute(8, 1, false)], book);
+    expect(after.changes.map((c) => [c.kind, c.incident.key])).toEqual([
+      ["updated", stored.key],
+      ["resolved", stored.key],
+    ]);
+    expect(after.changes[0]!.incident.signals?.map((s) => [s.name, s.peakNegative, s.inhibited])).toEqual([
+      ["outage", 20, false],
+      ["forum", 8, true],
+    ]);
+  });
+});

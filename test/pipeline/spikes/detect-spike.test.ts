@@ -1,4 +1,5 @@
 import { fc, test as propTest } from "@fast-check/vitest";
+import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { createRandom } from "../../../collectors/demo/random";
 import {
@@ -9,6 +10,7 @@ import {
   type SpikeState,
   type SurgeJudgement,
 } from "../../../pipeline/spikes/detect-spike";
+import { pointsOf, SERIES_DIR, type LabelledSeries } from "../../fixtures/series/labelled-series";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -178,4 +180,21 @@ describe("detectSpike()", () => {
       return judgements.every((j) => j.score >= 0 && j.score <= 1 && (!j.alert || j.spike) && Number.isFinite(j.threshold));
     },
   );
+});
+
+describe("detectSpike() on hourly points", () => {
+  test("detectSpike() alerts in the first hour of a surge 3.5 times the usual: one hourly point is an hour of surge", () => {
+    const series = JSON.parse(readFileSync(`${SERIES_DIR}/60min-spike-decay-large.json`, "utf8")) as LabelledSeries;
+    const surge = Date.parse(series.surges[0]!.start);
+    let state = initialSpikeState();
+    const alerts: number[] = [];
+    for (const p of pointsOf(series)) {
+      if (p.at > surge) break;
+      const step = detectSpike(state, { at: p.at, negative: p.value }, DEFAULT_SPIKE_SETTINGS);
+      state = step.state;
+      if (step.judgement.alert) alerts.push(p.at);
+    }
+    // 6,166 against a usual ~1,750: z ≈ 6.8, under the single-point threshold of 7, yet an hour of it
+    expect(alerts.at(-1)).toBe(surge);
+  });
 });

@@ -17,8 +17,17 @@ export interface FeatureMatrix {
 export const LABELS: readonly SentimentLabel[] = ["negative", "neutral", "positive"];
 export const labelIndex = (label: SentimentLabel): number => (label === "negative" ? 0 : label === "neutral" ? 1 : 2);
 
-/** The same steps as scoring a mention (create-scorer.ts), so training and scoring see the same features. */
-export const featurize = (texts: readonly string[], lang: ModelLang, options: FeatureOptions, lexicon: boolean): FeatureMatrix => {
+/**
+ * The same steps as scoring a mention (create-scorer.ts), so training and scoring see the same features.
+ * `rowLangs` reads row r as rowLangs[r] (tokenizer and lexicons of that language) instead of `lang`.
+ */
+export const featurize = (
+  texts: readonly string[],
+  lang: ModelLang,
+  options: FeatureOptions,
+  lexicon: boolean,
+  rowLangs?: readonly ModelLang[],
+): FeatureMatrix => {
   const tokens = createTokenBuffer();
   const features = createFeatureBuffer();
   const offsets = new Int32Array(texts.length + 1);
@@ -26,8 +35,9 @@ export const featurize = (texts: readonly string[], lang: ModelLang, options: Fe
   let value = new Float32Array(texts.length * 256);
   let size = 0;
   for (let r = 0; r < texts.length; r++) {
-    extractFeatures(tokenize(texts[r]!, lang, tokens), options, features);
-    if (lexicon) appendLexiconFeatures(features, readLexicons(texts[r]!, lang));
+    const rowLang = rowLangs?.[r] ?? lang;
+    extractFeatures(tokenize(texts[r]!, rowLang, tokens), options, features);
+    if (lexicon) appendLexiconFeatures(features, readLexicons(texts[r]!, rowLang));
     if (size + features.count > hash.length) {
       const capacity = Math.max(size + features.count, hash.length * 2);
       const h = new Int32Array(capacity);

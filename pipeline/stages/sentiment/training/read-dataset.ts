@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { readJsonlRows } from "../../../labelled-jsonl";
 import type { SentimentLabel } from "../../../mention";
 
 /**
@@ -31,20 +31,11 @@ export class DatasetError extends Error {
 /** Reads every line of a JSONL file; a malformed line is an error naming the file and line. */
 export const readLabelledJsonl = (path: string): LabelledText[] => {
   const file = path.replace(/^.*\//, "").replace(/\.jsonl$/, "");
-  const rows: LabelledText[] = [];
-  const lines = readFileSync(path, "utf8").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === "") continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (err) {
-      throw new DatasetError(`${path}:${i + 1}: not JSON`, { cause: err });
-    }
-    const parsed = line.safeParse(json);
-    if (!parsed.success) throw new DatasetError(`${path}:${i + 1}: ${z.prettifyError(parsed.error).replace(/\n/g, "; ")}`);
-    rows.push({ text: parsed.data.text, label: parsed.data.label, lang: parsed.data.lang ?? null, file, split: parsed.data.split ?? null });
-  }
-  return rows;
+  return readJsonlRows(path, line, (message, cause) => new DatasetError(message, { cause })).map((row) => ({
+    text: row.text,
+    label: row.label,
+    lang: row.lang ?? null,
+    file,
+    split: row.split ?? null,
+  }));
 };

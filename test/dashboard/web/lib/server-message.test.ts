@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import type { SourceHealthView } from "../../../../dashboard/protocol";
-import { isMentionView, isSourceHealthView } from "../../../../dashboard/web/lib/server-message";
+import { isMentionView, isSourceHealthView, parseServerMessage } from "../../../../dashboard/web/lib/server-message";
 
 const VIEW: SourceHealthView = {
   id: "rss-pl",
@@ -75,5 +75,31 @@ describe("isMentionView()", () => {
     ["a problem that is a string", { ...MENTION, problems: ["outage"] }],
   ])("isMentionView() refuses %s", (_case, value) => {
     expect(isMentionView(value)).toBe(false);
+  });
+});
+
+describe("parseServerMessage() mention-workflow frames", () => {
+  const workflow = {
+    mentionId: "demo:1",
+    brand: "Lumio",
+    status: "in-progress",
+    assignee: null,
+    tags: ["vip"],
+    note: "<b>not html</b>",
+    updatedBy: "ola",
+    updatedAt: 1_740_830_400_000,
+  };
+
+  test("parseServerMessage() takes a well-formed mention-workflow frame", () => {
+    expect(parseServerMessage(JSON.stringify({ type: "mention-workflow", workflow }))).toEqual({ type: "mention-workflow", workflow });
+  });
+
+  test.each([
+    { ...workflow, status: "done" },
+    { ...workflow, tags: [1] },
+    { ...workflow, assignee: 5 },
+    { ...workflow, updatedAt: "today" },
+  ])("parseServerMessage() drops a mention-workflow frame with %j", (bad) => {
+    expect(parseServerMessage(JSON.stringify({ type: "mention-workflow", workflow: bad }))).toBeNull();
   });
 });

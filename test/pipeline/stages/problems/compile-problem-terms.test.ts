@@ -9,7 +9,10 @@ import { PROBLEM_TYPES, TERM_LANGS } from "../../../../pipeline/stages/problems/
 import { problemsConfigSchema } from "../../../../pipeline/stages/problems/problems-config";
 import { tagProblems } from "../../../../pipeline/stages/tag-problems";
 
+// The lists alone: these tests pin how configuration changes them.
 const types = (text: string, lang: "pl" | "ru" | "uk" | "en", overrides = {}) =>
+  tagProblems(text, lang, compileProblemTerms(DEFAULT_PROBLEM_TERMS, overrides, { model: null })).map((t) => t.type);
+const modelTypes = (text: string, lang: "pl" | "ru" | "uk" | "en", overrides = {}) =>
   tagProblems(text, lang, compileProblemTerms(DEFAULT_PROBLEM_TERMS, overrides)).map((t) => t.type);
 
 describe("compileProblemTerms()", () => {
@@ -49,6 +52,26 @@ describe("compileProblemTerms()", () => {
     expect(types("lodówka rdzewieje", "pl", overrides)).toEqual(["quality"]);
     expect(types("rama koroduje", "pl", overrides)).toEqual(["quality"]);
     expect(types("farba się łuszczy", "pl", overrides)).toEqual(["quality"]);
+  });
+
+  test("compileProblemTerms() lets a configured term tag beside the shipped model", () => {
+    expect(modelTypes("skrytka zamarzła", "pl", { delivery: { pl: ["skrytk* zamarz*"] } })).toContain("delivery");
+  });
+
+  test("compileProblemTerms() silences the model on the words of a removed term", () => {
+    expect(modelTypes("оператор бросил трубку", "ru")).toContain("service");
+    expect(modelTypes("оператор бросил трубку", "ru", { service: { ru: ["-оператор*", "-трубк*"] } })).not.toContain("service");
+    // Other words may still carry the type, but never the removed ones.
+    const compiled = compileProblemTerms(DEFAULT_PROBLEM_TERMS, { security: { en: ["-account*", "-accessed"] } });
+    for (const tag of tagProblems("my account was accessed from another country", "en", compiled)) {
+      expect(tag.terms).not.toContain("account");
+      expect(tag.terms).not.toContain("accessed");
+    }
+  });
+
+  test("compileProblemTerms() reads the lists alone with no model", () => {
+    expect(compileProblemTerms(DEFAULT_PROBLEM_TERMS, {}, { model: null }).pl.model).toBeNull();
+    expect(compileProblemTerms(DEFAULT_PROBLEM_TERMS).pl.model).not.toBeNull();
   });
 
   test("compileProblemTerms() refuses a stem too short to be safe", () => {

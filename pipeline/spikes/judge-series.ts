@@ -1,0 +1,120 @@
+import { PROBLEM_TYPES } from "../mention";
+import { detectSpike, initialSpikeState, type SpikeSettings, type SpikeState, type SurgeJudgement } from "./detect-spike";
+import type { ClosedMinute } from "./minute-buckets";
+import { parseSeriesKey, seriesKey, type SeriesKind } from "./series-key";
+
+/** One sub-series of a brand judged for one closed minute. */
+export interface SeriesJudged {
+  kind: SeriesKind;
+  /** A problem type or a source kind. */
+  name: string;
+  minute: number;
+  negative: number;
+  judgement: SurgeJudgement;
+}
+
+export interface SeriesLimits {
+  /** A source series with no mention for this long, and no surge under way, is dropped. */
+  idleMinutes: number;
+  /** Source series kept per brand; a source beyond it is counted in the brand's own series only. */
+  maxSourcesPerBrand: number;
+}
+
+export const DEFAULT_SERIES_LIMITS: SeriesLimits = { idleMinutes: 24 * 60, maxSourcesPerBrand: 32 };
+
+interface Series {
+  state: SpikeState;
+  /** Event time of the last minute with a mention in it. */
+  lastSeenAt: number;
+}
+
+/**
+ * The same detector as the brand's (detect-spike.ts), run over each brand's
+ * sub-series: per problem type and per source. Each series keeps its own
+ * baseline, so a surge of outage reports or of one forum's posts stands out
+ * even when the brand's total negatives hardly move.
+ *
+ * What each series counts (negatives, and the total the share rule reads):
+ *   - problem: the brand's negative mentions reporting that problem, against
+ *     the brand's total — a launch (everything up) keeps the share and does
+ *     not alarm;
+ *   - source: that source's negatives against that source's total.
+ *
+ * Memory stays bounded: the seven problem series of a brand live as long as
+ * the brand (they start with it, so they are as warm as it is when a first
+ * outage report comes); source series start at a source's first mention, at
+ * most `maxSourcesPerBrand` per brand, and are dropped after `idleMinutes`
+ * without a mention unless a surge is under way. Each series costs one
+ * SpikeState (about a hundred numbers) and one detector step a minute.
+ *
+ * Only closed minutes are judged (no early look at running minutes as the
+ * brand's own series has): sub-series join an incident a minute or so later
+ * than the brand series would raise it.
+ */
+export class SeriesJudge {
+  readonly #brands = new Map<string, Map<string, Series>>();
+  readonly #settingsOf: (brand: string) => SpikeSettings;
+  readonly #limits: SeriesLimits;
+
+  constructor(
+    settings: SpikeSettings,
+    sensitivityOf: (brand: string) => number | undefined = () => undefined,
+    limits: SeriesLimits = DEFAULT_SERIES_LIMITS,
+  ) {
+    const perBrand = new Map<string, SpikeSettings>();
+    this.#settingsOf = (brand) => {
+      let s = perBrand.get(brand);
+      if (s === undefined) {
+        const sensitivity = sensitivityOf(brand);
+        s = sensitivity === undefined ? settings : { ...settings, sensitivity };
+        perBrand.set(brand, s);
+      }
+      return s;
+    };
+    this.#limits = limits;
+  }
+
+  /** Judges every sub-series of the minute's brand (in a fixed order: problems, then sources by first appearance). */
+  closed(minute: ClosedMinute): SeriesJudged[] {
+    let series = this.#brands.get(minute.brand);
+    if (series === undefined) {
+      series = new Map(PROBLEM_TYPES.map((p) => [seriesKey("problem", p), { state: initialSpikeState(), lastSeenAt: minute.minute }]));
+      this.#brands.set(minute.brand, series);
+    }
+    const parts = new Map((minute.parts ?? []).map((p) => [p.series, p]));
+    let sources = 0;
+    for (const key of series.keys()) if (key.startsWith("source:")) sources++;
+    for (const key of parts.keys()) {
+      if (series.has(key) || !key.startsWith("source:") || sources >= this.#limits.maxSourcesPerBrand) continue;
+      series.set(key, { state: initialSpikeState(), lastSeenAt: minute.minute });
+      sources++;
+    }
+
+    const settings = this.#settingsOf(minute.brand);
+    const idleMs = this.#limits.idleMinutes * 60_000;
+    const judged: SeriesJudged[] = [];
+    for (const [key, entry] of series) {
+      const parsed = parseSeriesKey(key);
+      if (parsed === null) continue;
+      const part = parts.get(key);
+      const negative = part?.negative ?? 0;
+      const total = parsed.kind === "problem" ? minute.total : (part?.total ?? 0);
+      const { state, judgement } = detectSpike(entry.state, { at: minute.minute, negative, total }, settings);
+      entry.state = state;
+      if (part !== undefined && part.total > 0) entry.lastSeenAt = minute.minute;
+      if (parsed.kind === "source" && !state.episode && minute.minute - entry.lastSeenAt >= idleMs) {
+        series.delete(key); // deleting the current entry is safe while iterating a Map
+        continue;
+      }
+      judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, judgement });
+    }
+    return judged;
+  }
+
+  /** How many sub-series are kept (for tests and the benchmark). */
+  size(): number {
+    let n = 0;
+    for (const series of this.#brands.values()) n += series.size;
+    return n;
+  }
+}
