@@ -21,9 +21,9 @@ import { compilePriorityRules } from "./stages/rank-priority";
 import { compileProblemTerms } from "./stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { startWeeklyReports } from "./reports/weekly-schedule";
-import { openStore } from "./store/open-store";
 import { Spill } from "./store/spill";
 import type { Store } from "./store/store";
+import { openConfiguredStore } from "./store/configured-store";
 
 /** How often mentions kept on disk while the store was down are retried. */
 const SPILL_RETRY_MS = 30_000;
@@ -56,11 +56,7 @@ export async function runPipeline(
   log: RootLogger,
   now: () => number = Date.now,
 ): Promise<RunningPipeline> {
-  const store = await openStore(
-    config.store.kind === "embedded"
-      ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-      : { ...config.store, password: secrets.storePassword ?? undefined },
-  );
+  const store = await openConfiguredStore({ config, secrets });
   const spillDir = config.store.kind === "embedded" ? join(resolve(config.store.dataDir), "spill") : resolve("./spill");
   const spill = new Spill(spillDir);
   const http = createSafeHttp({

@@ -46,18 +46,7 @@ export interface EmailOptions {
  * arrive as data).
  */
 export function emailNotifier(options: EmailOptions): Notifier {
-  const timeout = options.timeoutMs ?? 10_000;
-  const transport: Transporter<SMTPTransport.SentMessageInfo> = createTransport({
-    host: options.host,
-    port: options.port ?? (options.secure ? 465 : 587),
-    secure: options.secure ?? false,
-    requireTLS: options.requireTLS ?? false,
-    ...(options.user ? { auth: { user: options.user, pass: options.password ?? "" } } : {}),
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    ...(options.tls ? { tls: options.tls } : {}),
-  });
+  const transport = smtpTransport(options);
   const target = `smtp://${options.host}:${options.port ?? (options.secure ? 465 : 587)} → ${options.to.join(", ")}`;
   return {
     channel: CHANNEL,
@@ -169,4 +158,20 @@ function smtpFailure(err: unknown, target: string): NotifierError {
       : e.code !== "EAUTH" && e.code !== "EENVELOPE" && e.code !== "EMESSAGE"; // connection, DNS, timeout, abort
   const what = reply !== undefined ? `SMTP ${reply}` : (e.code ?? e.name ?? "error");
   return new NotifierError(CHANNEL, `sending to ${target} failed (${what}): ${(e.message ?? String(err)).split("\n")[0]}`, retryable, null, { cause: err });
+}
+
+/** One nodemailer SMTP transport for the operator's relay, with the timeouts and TLS the options say (alerts and reports share it). */
+export function smtpTransport(options: Omit<EmailOptions, "to">): Transporter<SMTPTransport.SentMessageInfo> {
+  const timeout = options.timeoutMs ?? 10_000;
+  return createTransport({
+    host: options.host,
+    port: options.port ?? (options.secure ? 465 : 587),
+    secure: options.secure ?? false,
+    requireTLS: options.requireTLS ?? false,
+    ...(options.user ? { auth: { user: options.user, pass: options.password ?? "" } } : {}),
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
 }

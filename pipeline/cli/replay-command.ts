@@ -1,9 +1,7 @@
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isConfigError } from "../errors";
-import { loadConfig } from "../config/load";
 import { replayIncidents, type ReplayResult } from "../incidents/replay";
-import { openStore } from "../store/open-store";
+import { EX_CONFIG, loadCommandConfig } from "./command-config";
+import { openConfiguredStore } from "../store/configured-store";
 
 const USAGE =
   "usage: earshot replay --brand B --from TIME --to TIME [--config FILE] [--sensitivity N] [--json]\n" +
@@ -56,23 +54,11 @@ export async function runReplayCommand(args: string[], io: CommandIo, env: NodeJ
     io.err(`earshot replay: ${problems.join("; ")}\n${USAGE}`);
     return 2;
   }
-  let loaded;
-  try {
-    loaded = loadConfig(values.config ?? null, env);
-  } catch (err) {
-    if (isConfigError(err)) {
-      io.err(`${err.message}\n`);
-      return 78;
-    }
-    throw err;
-  }
+  const loaded = loadCommandConfig(values.config ?? null, env, io);
+  if (loaded === EX_CONFIG) return EX_CONFIG;
   const { config, secrets } = loaded;
   const brand = config.brands.find((b) => b.name.toLowerCase() === values.brand!.toLowerCase());
-  const store = await openStore(
-    config.store.kind === "embedded"
-      ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-      : { ...config.store, password: secrets.storePassword ?? undefined },
-  );
+  const store = await openConfiguredStore(loaded);
   let result: ReplayResult;
   try {
     const name = brand?.name ?? values.brand!;

@@ -1,15 +1,14 @@
 import { writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isConfigError } from "../errors";
-import { loadConfig } from "../config/load";
 import type { Config } from "../config/schema";
 import { formatIsoWeek, parseIsoWeek, previousWeek, weekOf } from "../reports/iso-week";
 import { produceWeeklyReport } from "../reports/produce-report";
 import type { ReportsConfig } from "../reports/report-config";
 import { isReportLang, REPORT_LANGS } from "../reports/report-labels";
 import { reportFilename } from "../reports/weekly-run";
-import { openStore } from "../store/open-store";
+import { EX_CONFIG, loadCommandConfig } from "./command-config";
+import { openConfiguredStore } from "../store/configured-store";
 
 const USAGE =
   "usage: earshot report weekly --brand B [--week 2026-W47] [--lang en|pl|ru] [--out FILE.pdf] [--time-zone ZONE] [--config FILE]\n" +
@@ -66,27 +65,15 @@ export async function runReportCommand(
     io.err(`earshot report: ${problems.join("; ")}\n${USAGE}`);
     return 2;
   }
-  let loaded;
-  try {
-    loaded = loadConfig(values.config ?? null, env);
-  } catch (err) {
-    if (isConfigError(err)) {
-      io.err(`${err.message}\n`);
-      return 78;
-    }
-    throw err;
-  }
+  const loaded = loadCommandConfig(values.config ?? null, env, io);
+  if (loaded === EX_CONFIG) return EX_CONFIG;
   const { config, secrets } = loaded;
   // `reports` joins the configuration schema with the weekly report; read it when present.
   const weekly = (config as Config & { reports?: ReportsConfig }).reports?.weekly;
   const timeZone = zone ?? weekly?.timeZone ?? config.alerts.timeZone;
   const brand = config.brands.find((b) => b.name.toLowerCase() === values.brand!.toLowerCase())?.name ?? values.brand!;
   const theWeek = week ?? previousWeek(weekOf(now(), timeZone));
-  const store = await openStore(
-    config.store.kind === "embedded"
-      ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-      : { ...config.store, password: secrets.storePassword ?? undefined },
-  );
+  const store = await openConfiguredStore(loaded);
   let made;
   try {
     made = await produceWeeklyReport(store, { brand, week: theWeek, lang, timeZone, producedBy: "cli", now });

@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { isConfigError } from "../errors";
-import { loadConfig } from "../config/load";
 import { silenceProblems, type Silence } from "../incidents/silences";
-import { openStore } from "../store/open-store";
 import type { Store } from "../store/store";
+import { EX_CONFIG, loadCommandConfig } from "./command-config";
+import { openConfiguredStore } from "../store/configured-store";
 
 const USAGE = `usage:
   earshot silence add (--brand B | --all) [--problem TYPE] (--until TIME | --for DURATION) [--reason TEXT] [--by NAME] [--config FILE]
@@ -82,21 +80,9 @@ export async function runSilenceCommand(args: string[], io: CommandIo, env: Node
     io.err(`earshot silence expire: give the silence's id (see earshot silence list)\n`);
     return 2;
   }
-  let store: Store;
-  try {
-    const { config, secrets } = loadConfig(values.config ?? null, env);
-    store = await openStore(
-      config.store.kind === "embedded"
-        ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-        : { ...config.store, password: secrets.storePassword ?? undefined },
-    );
-  } catch (err) {
-    if (isConfigError(err)) {
-      io.err(`${err.message}\n`);
-      return 78;
-    }
-    throw err;
-  }
+  const loaded = loadCommandConfig(values.config ?? null, env, io);
+  if (loaded === EX_CONFIG) return EX_CONFIG;
+  const store: Store = await openConfiguredStore(loaded);
   try {
     if (silence !== null) {
       await store.saveSilence(silence);

@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/load";
-import { isConfigError } from "../errors";
-import { openStore } from "../store/open-store";
 import type { Store } from "../store/store";
 import { isUserError, UserAdmin } from "../users/user-admin";
 import { isUserLang, isUserRole, type UserRecord } from "../users/user-record";
+import { EX_CONFIG, loadCommandConfig } from "./command-config";
+import { openConfiguredStore } from "../store/configured-store";
 
 export const USERS_USAGE = `usage:
   earshot users add NAME --role viewer|responder|admin [--password-stdin] [--lang en|pl|ru] [--time-zone ZONE] [--config FILE]
@@ -89,21 +87,9 @@ export async function runUsersCommand(
     }
   }
 
-  let store: Store;
-  try {
-    const { config, secrets } = loadConfig(values.config ?? null, env);
-    store = await openStore(
-      config.store.kind === "embedded"
-        ? { kind: "embedded", dataDir: resolve(config.store.dataDir), database: config.store.database }
-        : { ...config.store, password: secrets.storePassword ?? undefined },
-    );
-  } catch (err) {
-    if (isConfigError(err)) {
-      io.err(`${err.message}\n`);
-      return 78;
-    }
-    throw err;
-  }
+  const loaded = loadCommandConfig(values.config ?? null, env, io);
+  if (loaded === EX_CONFIG) return EX_CONFIG;
+  const store: Store = await openConfiguredStore(loaded);
   const admin = new UserAdmin({ store, now });
   try {
     switch (action) {

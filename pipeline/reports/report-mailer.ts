@@ -1,6 +1,4 @@
-import { createTransport, type Transporter } from "nodemailer";
-import type SMTPTransport from "nodemailer/lib/smtp-transport";
-import type { EmailOptions } from "../alerts/email";
+import { smtpTransport, type EmailOptions } from "../alerts/email";
 
 /**
  * Sends a report to one manager over SMTP with nodemailer, configured the way
@@ -28,18 +26,7 @@ export interface ReportMailer {
 export type ReportMailerOptions = Omit<EmailOptions, "to">;
 
 export function reportMailer(options: ReportMailerOptions): ReportMailer {
-  const timeout = options.timeoutMs ?? 10_000;
-  const transport: Transporter<SMTPTransport.SentMessageInfo> = createTransport({
-    host: options.host,
-    port: options.port ?? (options.secure ? 465 : 587),
-    secure: options.secure ?? false,
-    requireTLS: options.requireTLS ?? false,
-    ...(options.user ? { auth: { user: options.user, pass: options.password ?? "" } } : {}),
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-    ...(options.tls ? { tls: options.tls } : {}),
-  });
+  const transport = smtpTransport(options);
   return {
     async send(mail) {
       await transport.sendMail({

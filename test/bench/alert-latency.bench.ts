@@ -107,6 +107,8 @@ interface Trial {
   saveMs: number;
   /** Wall ms from saved to the receiver having the whole request body. */
   deliverMs: number;
+  /** Fired by a problem or source signal at a minute's close rather than by the brand's running minute. */
+  bySignal: boolean;
   /** Did the incident start in the surge's first minute? */
   firstMinute: boolean;
   signatureOk: boolean;
@@ -189,10 +191,16 @@ interface Timed {
  */
 class WatchedDesk extends IncidentDesk {
   opening: SpikeJudgement | null = null;
+  /** What fired the incident: the brand's minute, or a problem/source signal of a closed minute. */
+  firedBy: IncidentEvent["type"] | null = null;
 
   override apply(event: IncidentEvent): IncidentChange[] {
     const changes = super.apply(event);
-    if (this.opening === null && event.type === "minute" && changes.some((c) => c.kind === "firing")) this.opening = event.judgement;
+    if (this.firedBy === null && changes.some((c) => c.kind === "firing")) {
+      this.firedBy = event.type;
+      if (event.type === "minute") this.opening = event.judgement;
+      if (event.type === "signals") this.opening = event.signals[0]?.judgement ?? null;
+    }
     return changes;
   }
 }
@@ -268,6 +276,8 @@ async function runTrial(
   // minute, the desk's "firing". The live bus's incident event comes later,
   // once the incident is saved in chDB.
   let inHand: Timed | null = null;
+  /** The last post handed in: when a minute closing on the tick fires the incident, the reference instead of a tipping post. */
+  let lastEntered: Timed | null = null;
   let tipping: Timed | null = null;
   let firingAt = NaN;
   let savedAt = NaN;
@@ -276,7 +286,7 @@ async function runTrial(
     if (c.kind === "firing" && firing === null) {
       firingAt = performance.now();
       firing = c.incident;
-      tipping = inHand;
+      tipping = inHand ?? lastEntered;
     }
   });
   flow.live$.subscribe((e) => {
@@ -313,6 +323,7 @@ async function runTrial(
       item.enteredAt = performance.now();
       raw$.next(item.raw);
       inHand = null;
+      lastEntered = item;
     }
     await sleep(SLICE_MS);
   }
@@ -333,10 +344,10 @@ async function runTrial(
   const fired = firing as Incident;
   const tipped = tipping as Timed | null;
   const opening = desk.opening;
-  // With running minutes judged, "firing" comes inside the next() of a post;
-  // from anywhere else (a minute closing on the 1 s tick) there would be no
-  // tipping post to time from, and this bench would be measuring the old path.
-  if (tipped === null || opening === null) throw new Error(`trial ${index}: the incident fired outside any post's hand-over`);
+  // The brand's running minute fires inside the next() of a post; a problem or
+  // source signal fires when its minute closes (the 1 s tick), and is timed
+  // from the last post handed in before it.
+  if (tipped === null) throw new Error(`trial ${index}: the incident fired before any post was handed in`);
 
   // Timed from the surge's first post (about the outage, not everyday talk)
   // to the post that tipped the running minute.
@@ -349,8 +360,9 @@ async function runTrial(
     surgeRate: played.filter((p) => p.publishedAt >= surge && p.publishedAt < surge + MINUTE_MS && p.negative === true).length,
     peakNegative: fired.peakNegative,
     tippingRank: tipped.negative === true ? inMinute.filter((p) => p.negative === true).length : 0,
-    threshold: opening.threshold,
-    baseline: opening.baseline,
+    threshold: opening?.threshold ?? NaN,
+    baseline: opening?.baseline ?? NaN,
+    bySignal: desk.firedBy === "signals",
     judgeMs: firingAt - tipped.enteredAt,
     saveMs: savedAt - firingAt,
     deliverMs: got.at - savedAt,
@@ -376,6 +388,8 @@ function report(trials: readonly Trial[], { speed, minNegatives }: { speed: numb
   const rate = median(col((t) => t.surgeRate));
   const needed = median(col((t) => t.peakNegative));
   const rankAgrees = trials.filter((t) => t.tippingRank === t.peakNegative).length;
+  const bySignal = trials.filter((t) => t.bySignal).length;
+  const running = trials.filter((t) => Number.isFinite(t.threshold));
   const pace = speed === 1 ? "real time" : `${speed}× real time (publishedAt in the past)`;
   return [
     {
@@ -392,11 +406,18 @@ function report(trials: readonly Trial[], { speed, minNegatives }: { speed: numb
           note: "surge's first post → the post that took its running minute past the threshold; inherent: the negatives must pile up",
         },
         {
+          label: "    fired by",
+          value: `${trials.length - bySignal} brand minute / ${bySignal} problem or source signal`,
+          note: "the brand's running minute, or a problem/source series judged when its minute closed (the threshold below is then that series')",
+        },
+        {
           label: "    negatives needed (peakNegative at firing), median",
           value: fixed(needed, 0),
           note:
-            `judged threshold ${fixed(median(col((t) => t.threshold)), 1)} over a baseline of ${fixed(median(col((t) => t.baseline)), 1)} a minute ` +
-            `(never below minNegatives ${minNegatives}); tipping post = that negative of its minute on the live bus: ${rankAgrees}/${trials.length}`,
+            running.length === 0
+              ? "no judged threshold recorded"
+              : `judged threshold ${fixed(median(running.map((t) => t.threshold)), 1)} over a baseline of ${fixed(median(running.map((t) => t.baseline)), 1)} a minute ` +
+                `(never below minNegatives ${minNegatives}); tipping post = that negative of its minute on the live bus: ${rankAgrees}/${trials.length}`,
         },
         {
           label: "    tipping time as played here, median",
