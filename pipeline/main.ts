@@ -83,7 +83,7 @@ export async function startEarshot(
       playbooks: config.playbooks,
       reports: { timeZone: config.reports.weekly.timeZone ?? config.alerts.timeZone, brands: config.brands.map((b) => b.name) },
       corrected: () => {
-        void pipeline.learnCorrections().catch((err: unknown) => log.error({ err }, "sentiment corrections not learnt"));
+        void pipeline.learnCorrections().catch((err: unknown) => log.error({ err }, "corrections not learnt"));
       },
       sourceHealth: health.snapshot,
       ...(secrets.ingestSecret

@@ -10,6 +10,9 @@ import { webhookNotifier } from "./alerts/webhook";
 import type { Config, Secrets } from "./config/schema";
 import { buildFlow, type Flow } from "./flow";
 import { SentimentCorrections } from "./sentiment-corrections";
+import { ProblemCorrections } from "./problem-corrections";
+import type { ProblemModel } from "./stages/problems/problem-model";
+import { shippedProblemModel } from "./stages/problems/shipped-problem-model";
 import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
@@ -39,7 +42,7 @@ export interface RunningPipeline {
   resolve(key: string, by: string): Promise<Incident | null>;
   /** Opens or resolves source-down incidents from the collectors' health. */
   watchSources(snapshots: readonly SourceHealthSnapshot[]): void;
-  /** Learns the stored sentiment corrections again (after the team added one); resolves when new mentions are scored with them. */
+  /** Learns the stored sentiment and problem-type corrections again (after the team added one); resolves when new mentions are read with them. */
   learnCorrections(): Promise<void>;
   /** Repeats the notice of each incident nobody has acknowledged once alerts.repeatMinutes have passed. */
   pageOpenIncidents(): Promise<void>;
@@ -95,6 +98,12 @@ export async function runPipeline(
 
   const corrections = new SentimentCorrections(store);
   await corrections.relearn().catch((err: unknown) => log.warn({ err }, "stored sentiment corrections not learnt; scoring with the shipped model"));
+  // The pipeline's own copy of the problem-type model: the team's corrections
+  // become its layer (problem-corrections.ts) without touching the shared one.
+  const problemModel: ProblemModel = { ...shippedProblemModel(), adapter: null };
+  const problemTerms = compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems, { model: problemModel });
+  const problemCorrections = new ProblemCorrections(store, problemTerms, problemModel);
+  await problemCorrections.relearn().catch((err: unknown) => log.warn({ err }, "stored problem-type corrections not learnt; tagging with the shipped model"));
 
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
@@ -104,7 +113,7 @@ export async function runPipeline(
     detectLanguage: createLanguageDetector(config.language),
     scoreSentiment: corrections.score,
     sensitivityOf: (brand) => config.brands.find((b) => b.name === brand)?.spikes?.sensitivity,
-    problems: compileProblemTerms(DEFAULT_PROBLEM_TERMS, config.problems),
+    problems: problemTerms,
     priority: compilePriorityRules(config.brands, config.priority),
     desk,
     notify,
@@ -138,7 +147,9 @@ export async function runPipeline(
       for (const m of mentions) raw$.next(m);
     },
     pageOpenIncidents,
-    learnCorrections: () => corrections.relearn(),
+    learnCorrections: async () => {
+      await Promise.all([corrections.relearn(), problemCorrections.relearn()]);
+    },
     watchSources(snapshots) {
       for (const snapshot of snapshots) {
         const { down, reason } = judgeSource(snapshot, now(), DEFAULT_SOURCE_DOWN);

@@ -57,7 +57,7 @@ export interface DashboardDeps {
    * `secret` (EARSHOT_INGEST_SECRET, 32+ characters). Without it that route is 404.
    */
   ingest?: IngestDeps;
-  /** Called after the team corrected a mention's sentiment (stored already), so the model learns it. */
+  /** Called after the team corrected a mention's sentiment or problem types (stored already), so the models learn it. */
   corrected?(correction: CorrectionRecord): void;
   /** The configuration's playbooks (replacing shipped ones by id). */
   playbooks?: readonly Playbook[];
@@ -132,7 +132,13 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
   const userRoutes = createUserRoutes({ admin: userAdmin, auth });
   const overviewRoutes = createOverviewRoutes({ store: deps.store, now: deps.now });
   const reportRoutes = createReportRoutes({ store: deps.store, now: deps.now, timeZone: deps.reports?.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone, ...(deps.reports ? { brands: deps.reports.brands } : {}) });
-  const mentionRoutes = createMentionRoutes({ store: deps.store, now: deps.now, publish: (m) => hub.publish(m), isUser: (name) => directory.get(name) !== undefined });
+  const mentionRoutes = createMentionRoutes({
+    store: deps.store,
+    now: deps.now,
+    publish: (m) => hub.publish(m),
+    isUser: (name) => directory.get(name) !== undefined,
+    ...(deps.corrected ? { corrected: deps.corrected } : {}),
+  });
   directory.start(options.usersRefreshMs);
   const ingest: IngestHandler | null = deps.ingest
     ? createIngest(deps.ingest, { limit: options.ingestLimit ?? DEFAULT_INGEST_LIMIT, log, now: deps.now })

@@ -2,7 +2,7 @@ import type { Lang } from "../mention";
 import { MIN_STEM_CHARS, type CompiledLanguage, type CompiledProblemTerms, type Pattern, type PhraseList } from "./problems/compile-problem-terms";
 import { PROBLEM_TYPES, type ProblemTag, type ProblemType } from "./problems/problem-types";
 import { extractModelFeatures, newFeatureList, type ModelInput } from "./problems/model-features";
-import { decidingWords, logit, modelLogits, TYPE_COUNT, type ProblemModel } from "./problems/problem-model";
+import { decidingWords, logit, modelLogits, TYPE_COUNT, weightAt, type ProblemModel } from "./problems/problem-model";
 import { splitWords } from "./problems/split-words";
 
 export type { ProblemTag, ProblemType } from "./problems/problem-types";
@@ -121,7 +121,7 @@ function addModelTags(model: ProblemModel, modelLang: number, reading: ListReadi
       if (bits === 0) continue;
       const h = features.hash[f]!;
       const v = h < 0 ? -features.value[f]! : features.value[f]!;
-      for (let t = 0; t < TYPE_COUNT; t++) if (bits & (1 << t)) LOGITS[t] = LOGITS[t]! - v * model.table[model.codes[(h & mask) * TYPE_COUNT + t]! + 128]!;
+      for (let t = 0; t < TYPE_COUNT; t++) if (bits & (1 << t)) LOGITS[t] = LOGITS[t]! - v * weightAt(model, (h & mask) * TYPE_COUNT + t);
     }
   }
   let thresholds = THRESHOLD_LOGITS.get(model);

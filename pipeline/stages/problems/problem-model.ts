@@ -38,6 +38,12 @@ export interface ProblemModel {
   bias: Float32Array;
   /** Per type: the probability at which the model tags it. */
   thresholds: Float32Array;
+  /**
+   * The installation's own layer, learnt from the team's corrections
+   * (learn-problem-adapter.ts): TYPE_COUNT float weights per bucket, added to
+   * the shipped ones. Absent or null: the shipped weights alone.
+   */
+  adapter?: Float32Array | null;
   about: ProblemModelAbout;
 }
 
@@ -67,6 +73,21 @@ export function modelLogits(model: ProblemModel, langIndex: number, features: Fe
     l5 += v * table[codes[k + 5]! + 128]!;
     l6 += v * table[codes[k + 6]! + 128]!;
   }
+  const adapter = model.adapter;
+  if (adapter) {
+    for (let f = 0; f < features.count; f++) {
+      const h = hash[f]!;
+      const v = h < 0 ? -value[f]! : value[f]!;
+      const k = (h & mask) * TYPE_COUNT;
+      l0 += v * adapter[k]!;
+      l1 += v * adapter[k + 1]!;
+      l2 += v * adapter[k + 2]!;
+      l3 += v * adapter[k + 3]!;
+      l4 += v * adapter[k + 4]!;
+      l5 += v * adapter[k + 5]!;
+      l6 += v * adapter[k + 6]!;
+    }
+  }
   out[0] = l0;
   out[1] = l1;
   out[2] = l2;
@@ -93,7 +114,7 @@ export function decidingWords(model: ProblemModel, type: number, features: Featu
   for (let f = 0; f < features.count; f++) {
     const h = features.hash[f]!;
     const v = h < 0 ? -features.value[f]! : features.value[f]!;
-    const c = v * table[codes[(h & mask) * TYPE_COUNT + type]! + 128]!;
+    const c = v * weightAt(model, (h & mask) * TYPE_COUNT + type);
     const word = features.word[f]!;
     share.set(word, (share.get(word) ?? 0) + c);
   }
@@ -102,4 +123,9 @@ export function decidingWords(model: ProblemModel, type: number, features: Featu
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
     .slice(0, limit)
     .map(([word]) => word);
+}
+
+/** The weight at `index` (bucket × TYPE_COUNT + type): the shipped one plus the installation's layer, if any. */
+export function weightAt(model: ProblemModel, index: number): number {
+  return model.table[model.codes[index]! + 128]! + (model.adapter?.[index] ?? 0);
 }
