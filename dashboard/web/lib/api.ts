@@ -15,6 +15,7 @@ import {
   type Role,
   type SourceHealthView,
 } from "../../protocol";
+import type { MessageKey, MessageParams } from "./messages";
 import { isIncidentDetailView, isIncidentView, isSourceHealthView } from "./server-message";
 
 export class RequestError extends Error {
@@ -34,6 +35,14 @@ export const isRequestError = (e: unknown): e is RequestError =>
   e instanceof Error && e.name === "RequestError";
 
 export const isUnauthorized = (e: unknown): boolean => isRequestError(e) && e.status === 401;
+
+/**
+ * What to tell the user of a request that failed: `failed` with the HTTP
+ * status when the server answered, else `network` (it could not be reached).
+ */
+export function failureNotice(err: unknown, failed: MessageKey, network: MessageKey): { key: MessageKey; params?: MessageParams } {
+  return isRequestError(err) && err.status !== null ? { key: failed, params: { status: err.status } } : { key: network };
+}
 
 function retryAfter(response: Response): number | null {
   const value = response.headers.get("retry-after");

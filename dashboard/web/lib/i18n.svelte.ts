@@ -121,6 +121,9 @@ export class I18n {
   t = (key: MessageKey, params?: MessageParams): string =>
     translate(CATALOGS[this.#locale], key, params);
 
+  /** A message given as a key and its parameters (a Notice), in the UI language. */
+  notice = (n: { key: MessageKey; params?: MessageParams }): string => this.t(n.key, n.params);
+
   /** "14:05", or "23 Nov, 14:05" when not today. */
   when = (epochMs: number, now: number = Date.now()): string => {
     const sameDay = this.#formats.day.format(epochMs) === this.#formats.day.format(now);

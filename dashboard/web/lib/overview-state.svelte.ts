@@ -8,7 +8,7 @@
  */
 import { untrack } from "svelte";
 import type { MinutePoint, OverviewBucket, OverviewRange, OverviewView } from "../../protocol";
-import { isRequestError, isUnauthorized } from "./api";
+import { failureNotice, isUnauthorized } from "./api";
 import { brandMinutes, withLiveMinutes } from "./chart-data";
 import { fetchOverview } from "./overview-api";
 import type { Notice } from "./session.svelte";
@@ -102,10 +102,7 @@ export class OverviewState {
           onUnauthorized();
           return;
         }
-        this.#problem =
-          isRequestError(err) && err.status !== null
-            ? { key: "overview.refreshFailed", params: { status: err.status } }
-            : { key: "overview.refreshNetwork" };
+        this.#problem = failureNotice(err, "overview.refreshFailed", "overview.refreshNetwork");
         next = 15_000;
       } finally {
         if (controller === mine) this.#loading = false;

@@ -6,7 +6,7 @@
  */
 import { createSubscriber } from "svelte/reactivity";
 import type { SourceHealthView } from "../../protocol";
-import { fetchSourceHealth, isRequestError, isUnauthorized } from "./api";
+import { fetchSourceHealth, failureNotice, isUnauthorized } from "./api";
 import type { Notice } from "./session.svelte";
 
 export const SOURCE_HEALTH_REFRESH_MS = 15_000;
@@ -77,10 +77,7 @@ export class SourceHealthPoll {
           onUnauthorized();
           return;
         }
-        this.#problem =
-          isRequestError(err) && err.status !== null
-            ? { key: "sources.refreshFailed", params: { status: err.status } }
-            : { key: "sources.refreshNetwork" };
+        this.#problem = failureNotice(err, "sources.refreshFailed", "sources.refreshNetwork");
       } finally {
         inFlight = false;
         scheduleNext();
