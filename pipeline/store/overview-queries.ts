@@ -1,6 +1,7 @@
 import type { Incident } from "../mention";
 import { bindDatabase } from "./migrate";
 import type { SqlRunner } from "./sql-runner";
+import { fromIncidentRow, INCIDENT_COLUMNS, type IncidentRow } from "./incident-row";
 
 /**
  * What the dashboard's overview of one brand reads: counts per bucket, the
@@ -174,14 +175,7 @@ GROUP BY source, author_handle`;
 export const AUTHOR_CANDIDATES = 200;
 
 const INCIDENTS = `
-SELECT
-    key, kind, source, brand, state, severity,
-    toUnixTimestamp64Milli(started_at) AS started_at_ms,
-    toUnixTimestamp64Milli(updated_at) AS updated_at_ms,
-    if(isNull(acknowledged_at), NULL, toUnixTimestamp64Milli(assumeNotNull(acknowledged_at))) AS acknowledged_at_ms,
-    acknowledged_by,
-    if(isNull(resolved_at), NULL, toUnixTimestamp64Milli(assumeNotNull(resolved_at))) AS resolved_at_ms,
-    peak_negative, baseline, first_mention_id, summary
+SELECT ${INCIDENT_COLUMNS}
 FROM {db}.incidents FINAL
 WHERE brand = {brand:String}
   AND kind = 'spike'
@@ -191,24 +185,6 @@ ORDER BY started_at, key
 LIMIT 200`;
 
 const FACETS: ReadonlySet<string> = new Set<OverviewFacet>(["source", "lang", "sentiment", "problem"]);
-
-interface IncidentRow {
-  key: string;
-  kind: string;
-  source: string;
-  brand: string;
-  state: string;
-  severity: string;
-  started_at_ms: number;
-  updated_at_ms: number;
-  acknowledged_at_ms: number | null;
-  acknowledged_by: string | null;
-  resolved_at_ms: number | null;
-  peak_negative: number;
-  baseline: number;
-  first_mention_id: string;
-  summary: string;
-}
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -287,23 +263,7 @@ export function overviewStore(runner: SqlRunner, database: string): OverviewStor
 
     async overviewIncidents({ brand, from, to }) {
       const rows = await runner.query<IncidentRow>(sql.incidents, { brand, ...window(from, to) });
-      return rows.map((r) => ({
-        key: r.key,
-        kind: r.kind === "source-down" ? "source-down" : "spike",
-        source: r.source === "" ? null : r.source,
-        brand: r.brand,
-        state: r.state as Incident["state"],
-        severity: r.severity as Incident["severity"],
-        startedAt: Number(r.started_at_ms),
-        updatedAt: Number(r.updated_at_ms),
-        acknowledgedAt: r.acknowledged_at_ms === null ? null : Number(r.acknowledged_at_ms),
-        acknowledgedBy: r.acknowledged_by,
-        resolvedAt: r.resolved_at_ms === null ? null : Number(r.resolved_at_ms),
-        peakNegative: Number(r.peak_negative),
-        baseline: Number(r.baseline),
-        firstMentionId: r.first_mention_id,
-        summary: r.summary,
-      }));
+      return rows.map(fromIncidentRow);
     },
   };
 }

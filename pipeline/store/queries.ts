@@ -1,3 +1,5 @@
+import { INCIDENT_COLUMNS } from "./incident-row";
+
 /**
  * One SQL statement per Store method, named after it. The same text runs on
  * chDB and on a ClickHouse server. `{db}` is the configured database (a
@@ -20,15 +22,6 @@ export const MENTION_COLUMNS = `
     claimed_lang, rating, brand, matched_terms, lang,
     sentiment_score, sentiment_label, sentiment_confidence, sentiment_terms,
     problem_types, problem_terms, priority`;
-
-const INCIDENT_COLUMNS = `
-    key, kind, source, brand, state, severity,
-    toUnixTimestamp64Milli(started_at) AS started_at_ms,
-    toUnixTimestamp64Milli(updated_at) AS updated_at_ms,
-    if(isNull(acknowledged_at), NULL, toUnixTimestamp64Milli(assumeNotNull(acknowledged_at))) AS acknowledged_at_ms,
-    acknowledged_by,
-    if(isNull(resolved_at), NULL, toUnixTimestamp64Milli(assumeNotNull(resolved_at))) AS resolved_at_ms,
-    peak_negative, baseline, first_mention_id, summary`;
 
 export const queries = {
   /** insert_mentions: rows go through SqlRunner.insert (JSONEachRow) into this table. */

@@ -141,6 +141,18 @@ const RANGE = `brand = {brand:String}
  */
 const NEAR_DUPLICATE_KEY = `trim(replaceRegexpAll(lowerUTF8(replaceRegexpAll(text, '(?i)^rt @\\\\S+:?|https?://\\\\S+|@\\\\w+', ' ')), '[^\\\\p{L}\\\\p{N}]+', ' '))`;
 
+/** The week's authors (one row per source and handle) in `order`; the ordering is a fixed text, never input. */
+const topAuthors = (order: string): string => `
+SELECT source, author_handle AS handle, argMax(author_name, author_followers) AS name,
+    toUInt64(max(author_followers)) AS reach,
+    toUInt32(uniqExact(id)) AS count,
+    toUInt32(uniqExactIf(id, sentiment_label = 'negative')) AS negative
+FROM {db}.mentions FINAL
+WHERE ${RANGE} AND author_handle != ''
+GROUP BY source, author_handle
+ORDER BY ${order}
+LIMIT {limit:UInt32}`;
+
 const REPORT_COLUMNS = `id, brand, week, lang, time_zone,
     toUnixTimestamp64Milli(week_start) AS week_start_ms,
     toUnixTimestamp64Milli(produced_at) AS produced_at_ms,
@@ -183,27 +195,9 @@ GROUP BY source
 ORDER BY count DESC, source
 LIMIT {limit:UInt32}`,
 
-  reportTopAuthorsByReach: `
-SELECT source, author_handle AS handle, argMax(author_name, author_followers) AS name,
-    toUInt64(max(author_followers)) AS reach,
-    toUInt32(uniqExact(id)) AS count,
-    toUInt32(uniqExactIf(id, sentiment_label = 'negative')) AS negative
-FROM {db}.mentions FINAL
-WHERE ${RANGE} AND author_handle != ''
-GROUP BY source, author_handle
-ORDER BY reach DESC, count DESC, handle
-LIMIT {limit:UInt32}`,
+  reportTopAuthorsByReach: topAuthors("reach DESC, count DESC, handle"),
 
-  reportTopAuthorsByCount: `
-SELECT source, author_handle AS handle, argMax(author_name, author_followers) AS name,
-    toUInt64(max(author_followers)) AS reach,
-    toUInt32(uniqExact(id)) AS count,
-    toUInt32(uniqExactIf(id, sentiment_label = 'negative')) AS negative
-FROM {db}.mentions FINAL
-WHERE ${RANGE} AND author_handle != ''
-GROUP BY source, author_handle
-ORDER BY count DESC, reach DESC, handle
-LIMIT {limit:UInt32}`,
+  reportTopAuthorsByCount: topAuthors("count DESC, reach DESC, handle"),
 
   reportQuotes: `
 SELECT

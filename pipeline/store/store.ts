@@ -7,6 +7,7 @@ import { incidentSignalsStore, type IncidentSignalsStore } from "./incident-sign
 import type { SqlRunner } from "./sql-runner";
 import { usersStore, type UsersStore } from "./users-queries";
 import { mentionWorkflowStore, type MentionWorkflowStore } from "./mention-workflow-queries";
+import { fromIncidentRow, incidentRow, type IncidentRow } from "./incident-row";
 import { fromMentionRow, mentionRow, type MentionRow } from "./mention-row";
 import { reportStore, type ReportStore } from "./report-queries";
 import { overviewStore, type OverviewStore } from "./overview-queries";
@@ -415,64 +416,6 @@ function monotonicVersions(): (now: number) => number {
   return (now) => {
     last = Math.max(now * 1000, last + 1);
     return last;
-  };
-}
-
-function incidentRow(i: Incident) {
-  return {
-    key: i.key,
-    kind: i.kind,
-    source: i.source ?? "",
-    brand: i.brand,
-    state: i.state,
-    severity: i.severity,
-    started_at: i.startedAt,
-    updated_at: i.updatedAt,
-    acknowledged_at: i.acknowledgedAt,
-    acknowledged_by: i.acknowledgedBy,
-    resolved_at: i.resolvedAt,
-    peak_negative: i.peakNegative,
-    baseline: i.baseline,
-    first_mention_id: i.firstMentionId,
-    summary: i.summary,
-  };
-}
-
-interface IncidentRow {
-  key: string;
-  kind: string;
-  source: string;
-  brand: string;
-  state: string;
-  severity: string;
-  started_at_ms: number;
-  updated_at_ms: number;
-  acknowledged_at_ms: number | null;
-  acknowledged_by: string | null;
-  resolved_at_ms: number | null;
-  peak_negative: number;
-  baseline: number;
-  first_mention_id: string;
-  summary: string;
-}
-
-function fromIncidentRow(r: IncidentRow): Incident {
-  return {
-    key: r.key,
-    kind: r.kind === "source-down" ? "source-down" : "spike",
-    source: r.source === "" ? null : r.source,
-    brand: r.brand,
-    state: r.state as Incident["state"],
-    severity: r.severity as Incident["severity"],
-    startedAt: Number(r.started_at_ms),
-    updatedAt: Number(r.updated_at_ms),
-    acknowledgedAt: r.acknowledged_at_ms === null ? null : Number(r.acknowledged_at_ms),
-    acknowledgedBy: r.acknowledged_by,
-    resolvedAt: r.resolved_at_ms === null ? null : Number(r.resolved_at_ms),
-    peakNegative: Number(r.peak_negative),
-    baseline: Number(r.baseline),
-    firstMentionId: r.first_mention_id,
-    summary: r.summary,
   };
 }
 
