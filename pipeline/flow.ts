@@ -26,6 +26,7 @@ import type { IncidentChange } from "./incidents/lifecycle";
 import type { LiveEvent, ScoredMention } from "./mention";
 import { MinuteJudge, type JudgedMinute } from "./spikes/judge-minutes";
 import { minuteCounts } from "./spikes/minute-counts";
+import type { WarmStart } from "./spikes/warm-start";
 import { SeriesJudge, type SeriesLimits } from "./spikes/judge-series";
 import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
@@ -57,6 +58,8 @@ export interface FlowDeps {
   /** Restricted to the configured languages; every language Earshot knows when absent. */
   detectLanguage?: DetectLanguage;
   desk: IncidentDesk;
+  /** The stored minutes the detectors replay before the live ones (spikes/warm-start.ts); a cold start when absent. */
+  warmStart?: WarmStart;
   /** Sends the notices of one incident change (never throws; deliveries are recorded by it). */
   notify(change: IncidentChange): Promise<void>;
   settings: {
@@ -153,20 +156,25 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     }),
   );
 
-  const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler, true), share());
+  const minutes$ = scored$.pipe(minuteCounts(settings.spikes.latenessMs, 1_000, scheduler, true, deps.warmStart?.resumeAt), share());
   const judge = new MinuteJudge(settings.spikes, deps.sensitivityOf);
-  // The brand's sub-series (per problem type and per source) are judged when
-  // its minute closes, right after the brand's own series: their spikes join
-  // the brand's incident as signals (grouping), or open it.
+  // The brand's sub-series (per problem type and per source) are judged right
+  // after the brand's own series, early on a running minute as it is: their
+  // spikes join the brand's incident as signals (grouping), or open it.
   const seriesJudge = new SeriesJudge(settings.spikes, deps.sensitivityOf, settings.series);
+  // Their memory from the stored history; the judgements of the past are not news.
+  for (const minute of deps.warmStart?.minutes ?? []) {
+    judge.closed(minute);
+    seriesJudge.closed(minute);
+  }
   const judged$ = minutes$.pipe(
     tap((s) => {
       const judged: JudgedMinute | null = s.type === "closed" ? judge.closed(s.minute) : judge.running(s.count);
       if (judged !== null) desk.apply({ type: "minute", closed: judged.closed, judgement: judged.judgement, wallNow: scheduler.now() });
-      if (s.type === "closed") {
-        const signals = seriesJudge.closed(s.minute);
-        desk.apply({ type: "signals", brand: s.minute.brand, minute: s.minute.minute, signals, wallNow: scheduler.now() });
-      }
+      const signals = s.type === "closed" ? seriesJudge.closed(s.minute) : seriesJudge.running(s.count, s.parts);
+      const minute = s.type === "closed" ? s.minute : s.count;
+      if (s.type === "closed" || signals.length > 0)
+        desk.apply({ type: "signals", brand: minute.brand, minute: minute.minute, signals, wallNow: scheduler.now(), firstNegativeId: minute.firstNegativeId });
     }),
     finalize(() => desk.complete()),
   );

@@ -17,6 +17,7 @@ import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
+import { planWarmStart, type WarmStart } from "./spikes/warm-start";
 import type { Incident } from "./mention";
 import { createLanguageDetector } from "./stages/detect-language";
 import { compileBrands } from "./stages/match-brands";
@@ -105,6 +106,8 @@ export async function runPipeline(
   const problemCorrections = new ProblemCorrections(store, problemTerms, problemModel);
   await problemCorrections.relearn().catch((err: unknown) => log.warn({ err }, "stored problem-type corrections not learnt; tagging with the shipped model"));
 
+  const warmStart = await readWarmStart(store, config.spikes.warmStartDays, now(), log);
+
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
     store,
@@ -116,6 +119,7 @@ export async function runPipeline(
     problems: problemTerms,
     priority: compilePriorityRules(config.brands, config.priority),
     desk,
+    warmStart,
     notify,
     settings: {
       maxTextChars: config.pipeline.maxTextChars,
@@ -174,4 +178,23 @@ export async function runPipeline(
       await store.close();
     },
   };
+}
+
+/**
+ * The stored minutes the detectors replay before the live ones
+ * (spikes/warm-start.ts). A store that cannot answer costs the detectors
+ * their memory, not the start.
+ */
+async function readWarmStart(store: Store, days: number, at: number, log: RootLogger): Promise<WarmStart | undefined> {
+  if (days <= 0) return undefined;
+  const started = performance.now();
+  try {
+    const history = await store.minuteHistory({ from: at - days * 86_400_000, to: at });
+    const plan = planWarmStart(history, at);
+    log.info({ brands: plan.resumeAt.size, minutes: plan.minutes.length, ms: Math.round(performance.now() - started) }, "spike detectors warmed from stored history");
+    return plan;
+  } catch (err) {
+    log.warn({ err }, "stored minutes not read; the spike detectors start cold");
+    return undefined;
+  }
 }

@@ -90,6 +90,13 @@ export const configSchema = z.strictObject({
       ...spikeSettingsFields,
       keepFiringMinutes: z.number().int().min(1).max(1_440).default(15).describe("An incident resolves after this many minutes without a spike (keeps a noisy series from flapping)."),
       latenessMs: z.number().int().min(0).max(3_600_000).default(60_000).describe("How long a minute stays open for late mentions before it is judged."),
+      warmStartDays: z
+        .number()
+        .int()
+        .min(0)
+        .max(28)
+        .default(7)
+        .describe("At start the detectors replay this many days of stored minutes, so a restart keeps their baselines and open surges (0: start cold)."),
       series: seriesLimitsSchema,
     })
     .prefault({}),

@@ -36,7 +36,15 @@ export type IncidentEvent =
   | { type: "source"; source: string; down: boolean; reason: string; wallNow: number }
   | { type: "acknowledge"; key: string; by: string; wallNow: number }
   | { type: "resolve"; key: string; by: string; wallNow: number }
-  | { type: "signals"; brand: string; minute: number; signals: readonly SignalJudgement[]; wallNow: number };
+  | {
+      type: "signals";
+      brand: string;
+      minute: number;
+      signals: readonly SignalJudgement[];
+      wallNow: number;
+      /** The brand's first negative mention in the minute, evidence for an incident a signal opens ("" if unknown). */
+      firstNegativeId?: string;
+    };
 
 /** One sub-series of a brand, judged for a closed minute (spikes/judge-series.ts). */
 export interface SignalJudgement {
@@ -204,7 +212,7 @@ const quiet = (episode: OpenEpisode): { quiet?: true } => (episode.announced ===
  */
 function onSignals(
   book: IncidentBook,
-  { brand, minute, signals, wallNow }: Extract<IncidentEvent, { type: "signals" }>,
+  { brand, minute, signals, wallNow, firstNegativeId = "" }: Extract<IncidentEvent, { type: "signals" }>,
   settings: LifecycleSettings,
 ) {
   const open = book.get(brand);
@@ -235,7 +243,7 @@ function onSignals(
       resolvedAt: null,
       peakNegative: first.negative,
       baseline,
-      firstMentionId: "",
+      firstMentionId: firstNegativeId,
       summary: summariseSignal(brand, first, baseline),
       signals: joined,
     };

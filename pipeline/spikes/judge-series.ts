@@ -1,6 +1,6 @@
 import { PROBLEM_TYPES } from "../mention";
 import { detectSpike, initialSpikeState, type SpikeSettings, type SpikeState, type SurgeJudgement } from "./detect-spike";
-import type { ClosedMinute } from "./minute-buckets";
+import type { ClosedMinute, SeriesPart } from "./minute-buckets";
 import { parseSeriesKey, seriesKey, type SeriesKind } from "./series-key";
 
 /** One sub-series of a brand judged for one closed minute. */
@@ -47,9 +47,14 @@ interface Series {
  * without a mention unless a surge is under way. Each series costs one
  * SpikeState (about a hundred numbers) and one detector step a minute.
  *
- * Only closed minutes are judged (no early look at running minutes as the
- * brand's own series has): sub-series join an incident a minute or so later
- * than the brand series would raise it.
+ * Closed minutes are judged and their state kept. A RUNNING minute is
+ * judged too, as the brand's own series is (judge-minutes.ts), but only for
+ * the series a mention just counted in and only once they hold
+ * `minNegatives` negatives: an outage reported twenty times in the first
+ * half of a minute raises its signal then, not when the minute closes. The
+ * state is not kept (counts of an open minute only grow), and a minute
+ * before it that is still open is not looked at: the early judgement reads
+ * the series as of its last closed minute.
  */
 export class SeriesJudge {
   readonly #brands = new Map<string, Map<string, Series>>();
@@ -107,6 +112,28 @@ export class SeriesJudge {
         continue;
       }
       judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, judgement });
+    }
+    return judged;
+  }
+
+  /**
+   * Judges the running counts of some sub-series of a minute still open;
+   * only those that spike are returned (the rest wait for the minute to close).
+   */
+  running(count: ClosedMinute, parts: readonly SeriesPart[]): SeriesJudged[] {
+    const series = this.#brands.get(count.brand);
+    if (series === undefined) return [];
+    const settings = this.#settingsOf(count.brand);
+    const judged: SeriesJudged[] = [];
+    for (const part of parts) {
+      if (part.negative < settings.minNegatives) continue; // the cheap check first: most mentions stop here
+      const entry = series.get(part.series);
+      const parsed = parseSeriesKey(part.series);
+      if (entry === undefined || parsed === null) continue;
+      if (entry.state.lastAt !== null && count.minute <= entry.state.lastAt) continue;
+      const total = parsed.kind === "problem" ? count.total : part.total;
+      const { judgement } = detectSpike(entry.state, { at: count.minute, negative: part.negative, total }, settings);
+      if (judgement.spike) judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, judgement });
     }
     return judged;
   }

@@ -9,8 +9,8 @@ export interface ClosedMinute extends MinuteCount {
   /**
    * Counts of the brand's sub-series in a CLOSED minute (e.g. "problem:outage",
    * "source:reddit"), when mentions were added with series keys; absent when
-   * the minute had none. Running counts never carry them (they are for the
-   * detector, not the live timeline).
+   * the minute had none. Running counts never carry them (they go to the live
+   * timeline; the early look at sub-series reads partsOf).
    */
   parts?: SeriesPart[];
 }
@@ -62,6 +62,18 @@ export class MinuteBuckets {
   }
 
   /**
+   * Starts a brand's clock where its stored history ends (spikes/warm-start.ts):
+   * minutes before `nextToClose` have been judged, so a mention in them is late,
+   * and the watermark starts there, waiting for the mentions of the minutes
+   * after it (a restart's first polls bring them) before it follows wall time.
+   */
+  resume(brand: string, nextToClose: number, wallNow: number): void {
+    if (this.#brands.has(brand)) return;
+    const minute = nextToClose - (nextToClose % MINUTE_MS);
+    this.#brands.set(brand, { maxEventTime: minute, arrivedAt: wallNow, nextToClose: minute, open: new Map() });
+  }
+
+  /**
    * Adds one mention; returns the minute's running count, or null when the
    * mention is late. `series` names the brand's sub-series it also counts in.
    */
@@ -107,6 +119,22 @@ export class MinuteBuckets {
       }
     }
     return { brand, minute, total: open.total, negative: open.negative, firstNegativeId: open.firstNegativeId };
+  }
+
+  /**
+   * The running counts of some of a brand's sub-series in a minute still open
+   * (those a mention just counted in): what the early judgement of the
+   * sub-series reads (judge-series.ts). Series with no mention yet are left out.
+   */
+  partsOf(brand: string, minute: number, series: readonly string[]): SeriesPart[] {
+    const parts = this.#brands.get(brand)?.open.get(minute)?.parts;
+    if (parts === undefined) return [];
+    const out: SeriesPart[] = [];
+    for (const key of series) {
+      const part = parts.get(key);
+      if (part !== undefined) out.push({ series: key, total: part.total, negative: part.negative });
+    }
+    return out;
   }
 
   /**

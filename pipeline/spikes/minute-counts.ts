@@ -1,11 +1,15 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from "rxjs";
 import type { ScoredMention } from "../mention";
-import { MinuteBuckets, type ClosedMinute } from "./minute-buckets";
+import { MinuteBuckets, type ClosedMinute, type SeriesPart } from "./minute-buckets";
 import { seriesOf } from "./series-key";
 
 export type MinuteSignal =
-  /** The running count of a minute that is still open (for the live timeline and early alerts). */
-  | { type: "running"; count: ClosedMinute }
+  /**
+   * The running count of a minute that is still open (for the live timeline
+   * and early alerts), with the running counts of the sub-series the mention
+   * counted in (empty unless sub-series are counted).
+   */
+  | { type: "running"; count: ClosedMinute; parts: SeriesPart[] }
   /** A minute closed for judging. */
   | { type: "closed"; minute: ClosedMinute };
 
@@ -21,10 +25,13 @@ export function minuteCounts(
   scheduler: SchedulerLike = asyncScheduler,
   /** Also count each brand's sub-series (seriesOf): per problem type and per source. */
   countSeries = false,
+  /** Per brand, the first minute to count after a warm start (spikes/warm-start.ts). */
+  resumeAt: ReadonlyMap<string, number> = new Map(),
 ): OperatorFunction<ScoredMention, MinuteSignal> {
   return (mentions$) =>
     new Observable<MinuteSignal>((subscriber) => {
       const buckets = new MinuteBuckets(latenessMs);
+      for (const [brand, at] of resumeAt) buckets.resume(brand, at, scheduler.now());
       const closeDue = () => {
         for (const minute of buckets.closeDue(scheduler.now())) subscriber.next({ type: "closed", minute });
       };
@@ -35,8 +42,12 @@ export function minuteCounts(
       const subscription = mentions$.subscribe({
         next: (m) => {
           const negative = m.sentiment.label === "negative";
-          const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now(), countSeries ? seriesOf(m) : undefined);
-          if (count !== null) subscriber.next({ type: "running", count });
+          const series = countSeries ? seriesOf(m) : undefined;
+          const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now(), series);
+          if (count !== null) {
+            const parts = series === undefined ? [] : buckets.partsOf(m.brand, count.minute, series);
+            subscriber.next({ type: "running", count, parts });
+          }
           closeDue();
         },
         error: (err) => subscriber.error(err),

@@ -10,6 +10,7 @@ import { mentionWorkflowStore, type MentionWorkflowStore } from "./mention-workf
 import { fromIncidentRow, incidentRow, type IncidentRow } from "./incident-row";
 import { fromMentionRow, mentionRow, type MentionRow } from "./mention-row";
 import { reportStore, type ReportStore } from "./report-queries";
+import { spikeHistoryStore, type SpikeHistoryStore } from "./spike-history-queries";
 import { overviewStore, type OverviewStore } from "./overview-queries";
 
 /** One delivery attempt of an incident notice to one channel. */
@@ -97,7 +98,7 @@ export interface CorrectionRecord {
 }
 
 /** What Earshot needs from its database, in its own words. */
-export interface Store extends IncidentSignalsStore, UsersStore, MentionWorkflowStore, ReportStore, OverviewStore {
+export interface Store extends IncidentSignalsStore, UsersStore, MentionWorkflowStore, ReportStore, OverviewStore, SpikeHistoryStore {
   /** Creates the database and applies every migration not applied yet. Idempotent. */
   migrate(): Promise<void>;
   /** Idempotent: a mention stored twice (same id) is one row after merges and in every read. */
@@ -174,6 +175,7 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
     ...mentionWorkflowStore(runner, database),
     ...reportStore(runner, database),
     ...overviewStore(runner, database),
+    ...spikeHistoryStore(runner, database),
     async migrate() {
       await migrate(runner, options);
     },

@@ -6,6 +6,10 @@ import { Subject } from "rxjs";
 import { API, CSRF_HEADER } from "../../dashboard/protocol";
 import { startDashboard, type RunningDashboard } from "../../dashboard/server/start-dashboard";
 import type { LiveEvent } from "../../pipeline/mention";
+import { DEFAULT_SPIKE_SETTINGS } from "../../pipeline/spikes/detect-spike";
+import { MinuteJudge } from "../../pipeline/spikes/judge-minutes";
+import { SeriesJudge } from "../../pipeline/spikes/judge-series";
+import { planWarmStart } from "../../pipeline/spikes/warm-start";
 import { openChdbRunner } from "../../pipeline/store/chdb";
 import { bindDatabase } from "../../pipeline/store/migrate";
 import { queries } from "../../pipeline/store/queries";
@@ -95,6 +99,7 @@ export async function benchDashboardApi(options: DashboardApiBenchOptions): Prom
         note: `median / p95 of ${requests}; HTTP ${status}, ${int(bytes)} bytes`,
       });
     }
+    figures.push(await warmStartCost(store, now, progress));
     return [{ title: `Dashboard API latency (${int(stored)} mentions in embedded chDB, over HTTP)`, figures }];
   } finally {
     await dashboard?.close();
@@ -103,6 +108,32 @@ export async function benchDashboardApi(options: DashboardApiBenchOptions): Prom
     rmSync(staticDir, { recursive: true, force: true });
     if (ownDir !== null) rmSync(ownDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * What a restart spends giving the spike detectors their memory back
+ * (spikes/warm-start.ts): reading the stored week's minutes with their
+ * per-problem and per-source counts, and replaying them through every
+ * brand's detectors, as run-pipeline.ts does before the first live mention.
+ */
+async function warmStartCost(store: Store, now: number, progress: (line: string) => void): Promise<Section["figures"][number]> {
+  progress("dashboard API: restart, detectors warmed from a week of stored minutes");
+  const started = performance.now();
+  const history = await store.minuteHistory({ from: now - 7 * 86_400_000, to: now });
+  const read = performance.now();
+  const plan = planWarmStart(history, now);
+  const judge = new MinuteJudge(DEFAULT_SPIKE_SETTINGS);
+  const seriesJudge = new SeriesJudge(DEFAULT_SPIKE_SETTINGS);
+  for (const minute of plan.minutes) {
+    judge.closed(minute);
+    seriesJudge.closed(minute);
+  }
+  const done = performance.now();
+  return {
+    label: "restart: spike detectors warmed from the stored week",
+    value: ms(done - started),
+    note: `read ${ms(read - started)} (${int(history.length)} brand minutes), replay ${ms(done - read)} (${plan.resumeAt.size} brands, ${int(plan.minutes.length)} minutes, ${int(seriesJudge.size())} sub-series)`,
+  };
 }
 
 /**

@@ -115,6 +115,33 @@ describe("SeriesJudge", () => {
   });
 });
 
+describe("SeriesJudge.running()", () => {
+  test("running() raises the outage series inside the minute still open, once it holds minNegatives, and keeps no state", () => {
+    const judge = new SeriesJudge(SETTINGS);
+    calm(judge);
+    const open = closed(120, 29, 10);
+    // Four outage reports so far: below minNegatives, not looked at.
+    expect(judge.running(open, [part("problem:outage", 4, 4), part("source:forum", 4, 4)])).toEqual([]);
+    const early = judge.running(open, [part("problem:outage", 9, 9), part("source:forum", 19, 9)]);
+    expect(early.map((j) => `${j.kind}:${j.name}`)).toContain("problem:outage");
+    expect(named(early, "problem", "outage")).toMatchObject({ minute: T0 + 120 * MINUTE, negative: 9 });
+    expect(early.every((j) => j.judgement.spike)).toBe(true);
+    // Judging the running minute changed nothing: the same running counts give the same answer,
+    // and the closed minute is judged from the state before it.
+    expect(judge.running(open, [part("problem:outage", 9, 9), part("source:forum", 19, 9)])).toEqual(early);
+    const atClose = judge.closed(closed(120, 26, 7, [part("problem:outage", 9, 9), part("source:forum", 19, 9)]));
+    expect(named(atClose, "problem", "outage")?.judgement).toEqual(named(early, "problem", "outage")?.judgement);
+  });
+
+  test("running() says nothing of a brand it has no minute of, of a series not yet kept, or of a minute already closed", () => {
+    const judge = new SeriesJudge(SETTINGS);
+    expect(judge.running(closed(0, 30, 30), [part("problem:outage", 30, 30)])).toEqual([]);
+    calm(judge);
+    expect(judge.running(closed(121, 30, 30), [part("source:newcomer", 30, 30)])).toEqual([]);
+    expect(judge.running(closed(119, 30, 30), [part("problem:outage", 30, 30)])).toEqual([]);
+  });
+});
+
 describe("MinuteBuckets series parts", () => {
   test("closeDue() gives each closed minute the counts of the series its mentions named", () => {
     const buckets = new MinuteBuckets(0);
@@ -132,6 +159,18 @@ describe("MinuteBuckets series parts", () => {
       { series: "source:news", total: 1, negative: 1 },
     ]);
     expect(second!.parts).toBeUndefined();
+  });
+
+  test("partsOf() gives the running counts of the named series of a minute still open", () => {
+    const buckets = new MinuteBuckets(60_000);
+    buckets.add("Lumio", T0 + 1_000, true, "a", T0, ["problem:outage", "source:forum"]);
+    buckets.add("Lumio", T0 + 2_000, false, "b", T0, ["source:forum"]);
+    expect(buckets.partsOf("Lumio", T0, ["problem:outage", "source:forum", "source:news"])).toEqual([
+      { series: "problem:outage", total: 1, negative: 1 },
+      { series: "source:forum", total: 2, negative: 1 },
+    ]);
+    expect(buckets.partsOf("Lumio", T0 + MINUTE, ["source:forum"])).toEqual([]);
+    expect(buckets.partsOf("Aster", T0, ["source:forum"])).toEqual([]);
   });
 
   test("parseSeriesKey() reads the keys seriesOf() writes and refuses others", () => {
