@@ -107,7 +107,7 @@ interface Trial {
   saveMs: number;
   /** Wall ms from saved to the receiver having the whole request body. */
   deliverMs: number;
-  /** Fired by a problem or source signal at a minute's close rather than by the brand's running minute. */
+  /** Fired by a problem or source signal rather than by the brand's own series. */
   bySignal: boolean;
   /** Did the incident start in the surge's first minute? */
   firstMinute: boolean;
@@ -191,7 +191,7 @@ interface Timed {
  */
 class WatchedDesk extends IncidentDesk {
   opening: SpikeJudgement | null = null;
-  /** What fired the incident: the brand's minute, or a problem/source signal of a closed minute. */
+  /** What fired the incident: the brand's minute, or a problem/source signal (running or closed minute). */
   firedBy: IncidentEvent["type"] | null = null;
 
   override apply(event: IncidentEvent): IncidentChange[] {
@@ -344,9 +344,9 @@ async function runTrial(
   const fired = firing as Incident;
   const tipped = tipping as Timed | null;
   const opening = desk.opening;
-  // The brand's running minute fires inside the next() of a post; a problem or
-  // source signal fires when its minute closes (the 1 s tick), and is timed
-  // from the last post handed in before it.
+  // A running minute (the brand's, or a problem or source series a post counts
+  // in) fires inside that post's next(); a closed minute fires on the 1 s tick,
+  // and is then timed from the last post handed in before it.
   if (tipped === null) throw new Error(`trial ${index}: the incident fired before any post was handed in`);
 
   // Timed from the surge's first post (about the outage, not everyday talk)
@@ -408,7 +408,7 @@ function report(trials: readonly Trial[], { speed, minNegatives }: { speed: numb
         {
           label: "    fired by",
           value: `${trials.length - bySignal} brand minute / ${bySignal} problem or source signal`,
-          note: "the brand's running minute, or a problem/source series judged when its minute closed (the threshold below is then that series')",
+          note: "the brand's series, or a problem/source series (the threshold below is then that series'); both are judged on the running minute",
         },
         {
           label: "    negatives needed (peakNegative at firing), median",
