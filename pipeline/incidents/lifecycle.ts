@@ -22,9 +22,10 @@ import type { SpikeJudgement } from "../spikes/detect-spike";
  * brand's sub-series (per problem type, per source; see spikes/judge-series.ts)
  * arrive as "signals" events. A spiking signal joins the brand's open episode
  * — same key, one incident, several signals — or opens it when none is open.
- * While a brand's "outage" signal is live, a per-source spike of that brand is
- * explained by it: it joins as inhibited (recorded on the timeline, never
- * pages, and does not keep the incident open by itself). Joining never pages:
+ * While a brand's "outage" signal is live, a per-source spike of that brand
+ * made mostly of outage reports is explained by it: it joins as inhibited
+ * (recorded on the timeline, never pages, and does not keep the incident
+ * open by itself). Joining never pages:
  * the team hears about the fire once and reads its signals in the incident.
  */
 export interface LifecycleSettings {
@@ -51,8 +52,21 @@ export interface SignalJudgement {
   kind: "problem" | "source";
   name: string;
   negative: number;
+  /** For a source: its negatives in the minute that report an outage (absent: none known). */
+  outageNegative?: number;
   judgement: SpikeJudgement;
 }
+
+/**
+ * A source's spike is explained by a live outage when at least half of the
+ * source's negatives in the minute report the outage: a forum filling with
+ * "it's down" is the outage; a forum filling with delivery complaints during
+ * an outage is a fire of its own and pages (Alertmanager's inhibition asks
+ * for equal labels for the same reason).
+ */
+const EXPLAINED_SHARE = 0.5;
+const explainedByOutage = (s: { kind: IncidentSignal["kind"]; negative: number; outageNegative?: number }) =>
+  s.kind === "source" && (s.outageNegative ?? 0) >= EXPLAINED_SHARE * s.negative;
 
 export type IncidentChangeKind = "pending" | "firing" | "acknowledged" | "resolved" | "dismissed" | "updated";
 export interface IncidentChange {
@@ -221,7 +235,7 @@ function onSignals(
     const spiking = signals.filter((s) => s.judgement.spike);
     if (spiking.length === 0) return { book, changes: [] };
     const outage = spiking.some(isOutage);
-    const joined = spiking.map((s) => newSignal(s, minute, outage && s.kind === "source"));
+    const joined = spiking.map((s) => newSignal(s, minute, outage && explainedByOutage(s)));
     // The loudest uninhibited signal names the incident (with an outage among them, that one is never a source).
     let lead = 0;
     for (let i = 1; i < spiking.length; i++) {
@@ -297,13 +311,13 @@ function newSignal(
 
 /**
  * Signals after one minute's judgements: spiking series not in the incident
- * join (a source's as inhibited while an outage is live); the ones in it get
+ * join (a source's as inhibited while a live outage explains it); the ones in it get
  * their current score, and their peak when it grew. `live`: an uninhibited
  * signal spiked, which keeps the episode open.
  */
 function mergeSignals(
   existing: readonly IncidentSignal[],
-  judged: readonly { kind: IncidentSignal["kind"]; name: string; negative: number; judgement: SpikeJudgement }[],
+  judged: readonly (Omit<SignalJudgement, "kind"> & { kind: IncidentSignal["kind"] })[],
   minute: number,
   outage: boolean,
 ): { signals: IncidentSignal[]; joined: IncidentSignal[]; changed: boolean; live: boolean } {
@@ -315,7 +329,7 @@ function mergeSignals(
     const at = signals.findIndex((x) => x.kind === s.kind && x.name === s.name);
     if (at < 0) {
       if (!s.judgement.spike) continue;
-      const signal = newSignal(s, minute, outage && s.kind === "source");
+      const signal = newSignal(s, minute, outage && explainedByOutage(s));
       signals.push(signal);
       joined.push(signal);
       changed = true;

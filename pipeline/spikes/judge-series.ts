@@ -1,7 +1,7 @@
 import { PROBLEM_TYPES } from "../mention";
 import { detectSpike, initialSpikeState, type SpikeSettings, type SpikeState, type SurgeJudgement } from "./detect-spike";
 import type { ClosedMinute, SeriesPart } from "./minute-buckets";
-import { parseSeriesKey, seriesKey, type SeriesKind } from "./series-key";
+import { parseSeriesKey, seriesKey, sourceOutageKey, type SeriesKind } from "./series-key";
 
 /** One sub-series of a brand judged for one closed minute. */
 export interface SeriesJudged {
@@ -10,6 +10,8 @@ export interface SeriesJudged {
   name: string;
   minute: number;
   negative: number;
+  /** For a source: its negatives in the minute that report an outage (what lets an outage explain its spike). */
+  outageNegative?: number;
   judgement: SurgeJudgement;
 }
 
@@ -111,7 +113,7 @@ export class SeriesJudge {
         series.delete(key); // deleting the current entry is safe while iterating a Map
         continue;
       }
-      judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, judgement });
+      judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, ...outageOf(parsed, parts), judgement });
     }
     return judged;
   }
@@ -125,6 +127,7 @@ export class SeriesJudge {
     if (series === undefined) return [];
     const settings = this.#settingsOf(count.brand);
     const judged: SeriesJudged[] = [];
+    let byKey: Map<string, SeriesPart> | undefined;
     for (const part of parts) {
       if (part.negative < settings.minNegatives) continue; // the cheap check first: most mentions stop here
       const entry = series.get(part.series);
@@ -133,7 +136,10 @@ export class SeriesJudge {
       if (entry.state.lastAt !== null && count.minute <= entry.state.lastAt) continue;
       const total = parsed.kind === "problem" ? count.total : part.total;
       const { judgement } = detectSpike(entry.state, { at: count.minute, negative: part.negative, total }, settings);
-      if (judgement.spike) judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, judgement });
+      byKey ??= new Map(parts.map((p) => [p.series, p]));
+      if (judgement.spike) {
+        judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, ...outageOf(parsed, byKey), judgement });
+      }
     }
     return judged;
   }
@@ -144,4 +150,9 @@ export class SeriesJudge {
     for (const series of this.#brands.values()) n += series.size;
     return n;
   }
+}
+
+/** A source's outage reports in the minute, from the parts counted beside it (series-key.ts); nothing for a problem series. */
+function outageOf(series: { kind: SeriesKind; name: string }, parts: ReadonlyMap<string, SeriesPart>): { outageNegative?: number } {
+  return series.kind === "source" ? { outageNegative: parts.get(sourceOutageKey(series.name))?.negative ?? 0 } : {};
 }

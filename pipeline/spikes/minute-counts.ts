@@ -1,7 +1,7 @@
 import { Observable, asyncScheduler, type OperatorFunction, type SchedulerLike } from "rxjs";
 import type { ScoredMention } from "../mention";
 import { MinuteBuckets, type ClosedMinute, type SeriesPart } from "./minute-buckets";
-import { seriesOf } from "./series-key";
+import { seriesOf, sourceOutageKey } from "./series-key";
 
 export type MinuteSignal =
   /**
@@ -45,7 +45,10 @@ export function minuteCounts(
           const series = countSeries ? seriesOf(m) : undefined;
           const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now(), series);
           if (count !== null) {
-            const parts = series === undefined ? [] : buckets.partsOf(m.brand, count.minute, series);
+            // The source's outage reports so far too, even when this mention is not one.
+            const outageKey = sourceOutageKey(m.source);
+            const wanted = series === undefined ? [] : series.includes(outageKey) ? series : [...series, outageKey];
+            const parts = buckets.partsOf(m.brand, count.minute, wanted);
             subscriber.next({ type: "running", count, parts });
           }
           closeDue();

@@ -15,8 +15,16 @@ export function parseSeriesKey(key: string): { kind: SeriesKind; name: string } 
   return { kind, name: key.slice(colon + 1) };
 }
 
+/**
+ * Not a series of its own: a source's mentions that report an outage, counted
+ * beside the source's series so the incident can tell whether an outage
+ * explains that source's spike (inhibition, incidents/lifecycle.ts).
+ */
+export const sourceOutageKey = (source: string): string => `source-outage:${source}`;
+
 export function seriesOf(m: Pick<ScoredMention, "problems" | "source">): string[] {
   const keys = m.problems.map((p) => seriesKey("problem", p.type));
   keys.push(seriesKey("source", m.source));
+  if (m.problems.some((p) => p.type === "outage")) keys.push(sourceOutageKey(m.source));
   return keys;
 }

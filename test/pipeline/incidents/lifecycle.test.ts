@@ -112,10 +112,12 @@ describe("reduceIncidents()", () => {
 });
 
 describe("reduceIncidents() signals", () => {
-  const sig = (kind: "problem" | "source", name: string, negative: number, spike: boolean, score = spike ? 0.8 : 0.1) => ({
+  /** A source's signal says how many of its negatives report an outage: all of them unless told. */
+  const sig = (kind: "problem" | "source", name: string, negative: number, spike: boolean, score = spike ? 0.8 : 0.1, outageNegative = negative) => ({
     kind,
     name,
     negative,
+    ...(kind === "source" ? { outageNegative } : {}),
     judgement: { spike, score, baseline: 0.5, threshold: 6 },
   });
   const signals = (i: number, list: ReturnType<typeof sig>[]): IncidentEvent => ({
@@ -184,6 +186,20 @@ describe("reduceIncidents() signals", () => {
     const after = run([signals(4, [sig("source", "forum", 9, true)])], book);
     expect(after.changes.map((c) => [c.kind, c.joined?.[0]?.inhibited])).toEqual([["firing", false]]);
     expect(after.changes[0]!.incident.key).not.toBe(changes[0]!.incident.key);
+  });
+
+  test("reduceIncidents() inhibits a source's spike only when the outage explains it: mostly outage reports", () => {
+    const { changes } = run([
+      signals(0, [sig("problem", "outage", 12, true)]),
+      // "forum": 9 negatives, 6 about the outage; "shop": 8 negatives, 1 about it (delivery complaints)
+      signals(1, [sig("source", "forum", 9, true, 0.8, 6), sig("source", "shop", 8, true, 0.8, 1)]),
+    ]);
+    expect(changes[1]!.joined?.map((s) => [s.name, s.inhibited])).toEqual([
+      ["forum", true],
+      ["shop", false],
+    ]);
+    // The unexplained source keeps the episode live and is on the timeline as a signal of its own.
+    expect(changes[1]).toMatchObject({ kind: "updated" });
   });
 
   test("reduceIncidents() keeps signals' current scores up to date without putting them on the timeline", () => {

@@ -115,6 +115,20 @@ describe("SeriesJudge", () => {
   });
 });
 
+describe("SeriesJudge outage reports per source", () => {
+  test("closed() and running() say how many of a source's negatives report an outage", () => {
+    const judge = new SeriesJudge(SETTINGS);
+    calm(judge);
+    const parts = [part("problem:outage", 9, 9), part("source:forum", 90, 80), part("source-outage:forum", 7, 7)];
+    const early = judge.running(closed(120, 98, 80), parts);
+    expect(named(early, "source", "forum")?.outageNegative).toBe(7);
+    expect(named(early, "problem", "outage")?.outageNegative).toBeUndefined();
+    const atClose = judge.closed(closed(120, 98, 80, [...parts, part("source:news", 8, 0)]));
+    expect(named(atClose, "source", "forum")?.outageNegative).toBe(7);
+    expect(named(atClose, "source", "news")?.outageNegative).toBe(0);
+  });
+});
+
 describe("SeriesJudge.running()", () => {
   test("running() raises the outage series inside the minute still open, once it holds minNegatives, and keeps no state", () => {
     const judge = new SeriesJudge(SETTINGS);
@@ -155,8 +169,11 @@ describe("MinuteBuckets series parts", () => {
     expect(first!.parts).toEqual([
       { series: "problem:outage", total: 2, negative: 2 },
       { series: "source:forum", total: 2, negative: 1 },
+      // each source's outage reports, beside its series (for inhibition)
+      { series: "source-outage:forum", total: 1, negative: 1 },
       { series: "problem:service", total: 1, negative: 1 },
       { series: "source:news", total: 1, negative: 1 },
+      { series: "source-outage:news", total: 1, negative: 1 },
     ]);
     expect(second!.parts).toBeUndefined();
   });
@@ -179,6 +196,7 @@ describe("MinuteBuckets series parts", () => {
       { kind: "source", name: "rss" },
     ]);
     expect(parseSeriesKey("brand:Lumio")).toBeNull();
+    expect(parseSeriesKey("source-outage:rss")).toBeNull(); // counted beside a source, not judged
     expect(parseSeriesKey("outage")).toBeNull();
   });
 });
