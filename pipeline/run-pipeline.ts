@@ -3,7 +3,8 @@ import { Subject } from "rxjs";
 import type { SourceHealthSnapshot } from "../collectors/health";
 import { createSafeHttp, type SafeHttp } from "../collectors/http";
 import type { RawMention } from "../collectors/source";
-import { buildContacts } from "./alerts/channels-config";
+import { buildContacts, telegramAckSetups } from "./alerts/channels-config";
+import { startTelegramAcks } from "./alerts/telegram-acks";
 import type { DispatchSettings } from "./alerts/dispatch";
 import { Paging } from "./alerts/paging";
 import { webhookNotifier } from "./alerts/webhook";
@@ -95,6 +96,10 @@ export async function runPipeline(
     { ...dispatchSettings, repeatMs: config.alerts.repeatMinutes * 60_000 },
   );
   const notify = (change: IncidentChange) => paging.notify(change);
+  const acknowledge = async (key: string, by: string): Promise<Incident | null> => {
+    const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });
+    return changes[0]?.incident ?? (await store.incident(key));
+  };
   const pageOpenIncidents = () => paging.tick(desk.openIncidents());
 
   const corrections = new SentimentCorrections(store);
@@ -140,6 +145,10 @@ export async function runPipeline(
     log: log.child({ component: "reports" }),
     now,
   });
+  // Acknowledge buttons pressed inside Telegram (alerts/telegram-acks.ts).
+  const telegramAcks = telegramAckSetups(config.alerts.channels, secrets.sourceCredentials, config.alerts.lang).map((setup) =>
+    startTelegramAcks(setup, http, (key, by) => acknowledge(key, by), log.child({ component: "telegram-acks" })),
+  );
   const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
   void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));
 
@@ -160,15 +169,13 @@ export async function runPipeline(
         desk.apply({ type: "source", source: snapshot.id, down, reason, wallNow: now() });
       }
     },
-    async acknowledge(key, by) {
-      const changes = desk.apply({ type: "acknowledge", key, by, wallNow: now() });
-      return changes[0]?.incident ?? (await store.incident(key));
-    },
+    acknowledge,
     async resolve(key, by) {
       const changes = desk.apply({ type: "resolve", key, by, wallNow: now() });
       return changes[0]?.incident ?? (await store.incident(key));
     },
     async stop() {
+      await Promise.all(telegramAcks.map((reader) => reader.stop()));
       await weeklyReports.stop();
       clearInterval(spillTimer);
       raw$.complete(); // the writer flushes its last batch on completion

@@ -8,6 +8,7 @@ import { pagerDutyNotifier } from "./pagerduty";
 import { slackNotifier } from "./slack";
 import { teamsNotifier } from "./teams";
 import { telegramNotifier } from "./telegram";
+import type { TelegramAckOptions } from "./telegram-acks";
 
 /**
  * The configuration of notice channels: a list of contacts, each one channel
@@ -43,6 +44,10 @@ export const telegramChannelSchema = z.strictObject({
   chatId: z.union([z.string().min(1), z.number().int()]).transform(String).describe("Chat, group or channel id (-100…) or @channelname."),
   tokenEnv: envName("EARSHOT_TELEGRAM_BOT_TOKEN").describe("Variable holding the bot token from BotFather."),
   baseUrl: httpsUrl.optional().describe("Bot API server; https://api.telegram.org by default."),
+  acknowledgeInChat: z
+    .boolean()
+    .default(false)
+    .describe("The Acknowledge button works inside Telegram: Earshot reads presses with getUpdates (the bot must have no webhook). Off: it opens the signed acknowledge link."),
 });
 export const emailChannelSchema = z.strictObject({
   channel: z.literal("email"),
@@ -174,7 +179,9 @@ function buildOne(c: ChannelConfig, secret: string | null | undefined, http: Saf
     case "teams":
       return secret ? teamsNotifier({ url: secret }, http) : null;
     case "telegram":
-      return secret ? telegramNotifier({ token: secret, chatId: c.chatId, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }, http) : null;
+      return secret
+        ? telegramNotifier({ token: secret, chatId: c.chatId, acknowledgeInChat: c.acknowledgeInChat, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }, http)
+        : null;
     case "email":
       return emailNotifier({
         host: c.host,
@@ -192,6 +199,30 @@ function buildOne(c: ChannelConfig, secret: string | null | undefined, http: Saf
         ? opsgenieNotifier({ apiKey: secret, region: c.region, responders: c.responders, tags: c.tags, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) }, http)
         : null;
   }
+}
+
+/**
+ * What the Telegram acknowledgement readers need (telegram-acks.ts): one per
+ * bot (token and server), with the chats whose presses count. Only contacts
+ * with `acknowledgeInChat` and a token set; the answers are in the first such
+ * contact's language.
+ */
+export function telegramAckSetups(
+  channels: readonly ChannelConfig[],
+  env: Readonly<Record<string, string | undefined>>,
+  defaultLang: Notice["lang"],
+): TelegramAckOptions[] {
+  const byBot = new Map<string, TelegramAckOptions & { chatIds: string[] }>();
+  for (const c of channels) {
+    if (c.channel !== "telegram" || !c.acknowledgeInChat) continue;
+    const token = env[c.tokenEnv];
+    if (token === undefined || token === "") continue;
+    const bot = `${c.baseUrl ?? ""}\u0000${token}`;
+    const setup = byBot.get(bot) ?? { token, chatIds: [], lang: c.lang ?? defaultLang, ...(c.baseUrl ? { baseUrl: c.baseUrl } : {}) };
+    if (!setup.chatIds.includes(c.chatId)) setup.chatIds.push(c.chatId);
+    byBot.set(bot, setup);
+  }
+  return [...byBot.values()];
 }
 
 function ackSecretProblems(env: Readonly<Record<string, string | undefined>>): string[] {

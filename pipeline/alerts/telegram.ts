@@ -3,6 +3,7 @@ import { NotifierError } from "../errors";
 import { clip, escapeTelegramHtml } from "./escape";
 import { excerpt, isRetryableStatus, postJson, RetryLaterError } from "./http-reply";
 import type { Delivery, Notice, Notifier } from "./notifier";
+import { ackCallbackData } from "./telegram-acks";
 import { CHANNEL_LABELS, EVENT_MARK, noticeTitle } from "./templates/channel-labels";
 
 export const CHANNEL = "telegram";
@@ -15,13 +16,19 @@ export interface TelegramOptions {
   chatId: string;
   /** Default https://api.telegram.org; a local Bot API server or a test server otherwise. */
   baseUrl?: string;
+  /**
+   * The Acknowledge button works inside Telegram (callback data read by
+   * telegram-acks.ts) instead of opening the signed acknowledge link.
+   */
+  acknowledgeInChat?: boolean;
 }
 
 /**
  * Telegram Bot API sendMessage (https://core.telegram.org/bots/api#sendmessage):
  * POST <base>/bot<token>/sendMessage with chat_id, text (≤4096 characters
  * after entity parsing), parse_mode "HTML" (https://core.telegram.org/bots/api#html-style)
- * and an inline keyboard of URL buttons (InlineKeyboardButton.url).
+ * and an inline keyboard (InlineKeyboardButton: `url` opens a link,
+ * `callback_data` reaches the bot, see telegram-acks.ts).
  *
  * Every answer is `{ ok, result }` or `{ ok: false, error_code, description,
  * parameters? }` (https://core.telegram.org/bots/api#making-requests);
@@ -38,7 +45,7 @@ export function telegramNotifier(options: TelegramOptions, http: SafeHttp): Noti
     channel: CHANNEL,
     target,
     async send(notice: Notice, signal: AbortSignal): Promise<Delivery> {
-      const res = await postJson(CHANNEL, http, url, target, { json: telegramMessage(options.chatId, notice), signal }, scrub);
+      const res = await postJson(CHANNEL, http, url, target, { json: telegramMessage(options.chatId, notice, options.acknowledgeInChat ?? false), signal }, scrub);
       const answer = readAnswer(res.text);
       if (res.status >= 200 && res.status < 300 && answer?.ok !== false) return { httpStatus: res.status };
       const code = answer?.error_code ?? res.status;
@@ -56,11 +63,15 @@ export interface TelegramMessage {
   text: string;
   parse_mode: "HTML";
   link_preview_options: { is_disabled: true };
-  reply_markup?: { inline_keyboard: { text: string; url: string }[][] };
+  reply_markup?: { inline_keyboard: ({ text: string; url: string } | { text: string; callback_data: string })[][] };
 }
 
-/** The sendMessage body for a notice, in the notice's language. Pure. */
-export function telegramMessage(chatId: string, notice: Notice): TelegramMessage {
+/**
+ * The sendMessage body for a notice, in the notice's language. Pure. With
+ * `ackInChat` the Acknowledge button is a callback button read by
+ * telegram-acks.ts; otherwise it opens the signed acknowledge link.
+ */
+export function telegramMessage(chatId: string, notice: Notice, ackInChat = false): TelegramMessage {
   const labels = CHANNEL_LABELS[notice.lang];
   const i = notice.incident;
   const lines = [
@@ -68,8 +79,10 @@ export function telegramMessage(chatId: string, notice: Notice): TelegramMessage
     escapeTelegramHtml(clip(notice.text, 3_500)), // room left for the markup within 4096
     `<i>${escapeTelegramHtml(`${labels.incident} ${i.key} · ${labels.severity[i.severity]}`)}</i>`,
   ];
-  const buttons: { text: string; url: string }[] = [];
-  if (notice.event === "firing" && notice.ackLink) buttons.push({ text: `✅ ${labels.acknowledge}`, url: notice.ackLink });
+  const buttons: ({ text: string; url: string } | { text: string; callback_data: string })[] = [];
+  const callbackData = ackInChat ? ackCallbackData(i.key) : null;
+  if (notice.event === "firing" && callbackData !== null) buttons.push({ text: `✅ ${labels.acknowledge}`, callback_data: callbackData });
+  else if (notice.event === "firing" && notice.ackLink) buttons.push({ text: `✅ ${labels.acknowledge}`, url: notice.ackLink });
   if (notice.link) buttons.push({ text: labels.open, url: notice.link });
   return {
     chat_id: chatId,

@@ -16,6 +16,8 @@ export interface ChannelLabels {
   incident: string;
   /** Shown under the message: who sent it. */
   sentBy: string;
+  /** Answers to an Acknowledge button pressed inside a chat (telegram-acks.ts). */
+  chatAck: { done: string; already: (by: string) => string; notOpen: string; notHere: string };
 }
 
 const en: ChannelLabels = {
@@ -38,6 +40,12 @@ const en: ChannelLabels = {
   baseline: "Usual",
   incident: "Incident",
   sentBy: "Earshot, social listening",
+  chatAck: {
+    done: "Acknowledged: repeats and escalation stop.",
+    already: (by) => `Already acknowledged by ${by}.`,
+    notOpen: "This incident is no longer open.",
+    notHere: "This button works only in the chat the notice was sent to.",
+  },
 };
 
 const pl: ChannelLabels = {
@@ -60,6 +68,12 @@ const pl: ChannelLabels = {
   baseline: "Zwykle",
   incident: "Incydent",
   sentBy: "Earshot, monitoring mediów społecznościowych",
+  chatAck: {
+    done: "Przyjęty: powtórki i eskalacja wstrzymane.",
+    already: (by) => `Już przyjęty przez ${by}.`,
+    notOpen: "Ten incydent nie jest już otwarty.",
+    notHere: "Ten przycisk działa tylko na czacie, do którego wysłano powiadomienie.",
+  },
 };
 
 const ru: ChannelLabels = {
@@ -82,6 +96,12 @@ const ru: ChannelLabels = {
   baseline: "Обычно",
   incident: "Инцидент",
   sentBy: "Earshot, мониторинг соцсетей",
+  chatAck: {
+    done: "Принят в работу: повторы и эскалация остановлены.",
+    already: (by) => `Уже принят: ${by}.`,
+    notOpen: "Этот инцидент уже закрыт.",
+    notHere: "Эта кнопка работает только в чате, куда пришло уведомление.",
+  },
 };
 
 export const CHANNEL_LABELS: Record<Notice["lang"], ChannelLabels> = { en, pl, ru };
