@@ -80,6 +80,15 @@ export async function startEarshot(
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
+      slack: {
+        signingSecret: secrets.slackSigningSecret,
+        lang: config.alerts.lang,
+        // Slack's response_url, through the guarded client like every outbound call.
+        respond: async (url, body) => {
+          const res = await pipeline.http.post(url, { body: JSON.stringify(body), headers: { "content-type": "application/json; charset=utf-8" } });
+          if (res.status >= 300) throw new Error(`response_url answered HTTP ${res.status}`);
+        },
+      },
       playbooks: config.playbooks,
       reports: { timeZone: config.reports.weekly.timeZone ?? config.alerts.timeZone, brands: config.brands.map((b) => b.name) },
       corrected: () => {

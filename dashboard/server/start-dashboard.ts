@@ -24,6 +24,7 @@ import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http"
 import { createIngest, DEFAULT_INGEST_LIMIT, type IngestDeps, type IngestHandler } from "./ingest";
 import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveHubOptions } from "./live";
 import { isSameOrigin } from "./same-origin";
+import { createSlackActionsRoute } from "./slack-actions-route";
 import { createStaticHandler } from "./static-files";
 
 /** What the dashboard needs from the rest of Earshot; `pipeline/main.ts` wires it. */
@@ -65,6 +66,12 @@ export interface DashboardDeps {
   resolve?(key: string, by: string): Promise<Incident | null>;
   /** EARSHOT_ACK_LINK_SECRET: the key of one-click acknowledge links (/ack/<key>); without it that route is 404. */
   ackLinkSecret?: string | null;
+  /**
+   * Acknowledge presses Slack posts to /slack/actions (slack-actions-route.ts):
+   * the signing secret (EARSHOT_SLACK_SIGNING_SECRET), how to answer on
+   * Slack's response_url, and the answers' language. Without it that route is 404.
+   */
+  slack?: { signingSecret: string | null; respond(url: string, body: unknown): Promise<void>; lang: "en" | "pl" | "ru" };
   /** Weekly reports: the zone weeks start in (reports.weekly.timeZone, else alerts.timeZone; the machine's by default) and the configured brands. */
   reports?: { timeZone: string; brands: readonly string[] };
   /** The dashboard's logger (already a child for this component). */
@@ -145,6 +152,14 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     : null;
   const serveStatic = createStaticHandler(deps.staticDir);
   const ackRoute = createAckRoute({ secret: deps.ackLinkSecret ?? null, acknowledge: deps.acknowledge, now: deps.now });
+  const slackActions = createSlackActionsRoute({
+    signingSecret: deps.slack?.signingSecret ?? null,
+    respond: deps.slack?.respond ?? (async () => {}),
+    lang: deps.slack?.lang ?? "en",
+    acknowledge: deps.acknowledge,
+    now: deps.now,
+    log,
+  });
   const hub = new LiveHub(
     { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
     { ...DEFAULT_LIVE_OPTIONS, ...options.live },
@@ -162,6 +177,8 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     }
     // The signed link in a notice is its own credential (see ack-route.ts).
     if (path.startsWith("/ack/")) return ackRoute(req, res, url);
+    // Slack's interactions are signed with the app's signing secret (see slack-actions-route.ts).
+    if (path === "/slack/actions") return slackActions(req, res);
     // A cross-site form can neither set a custom header nor fake Origin, so
     // with the SameSite=Strict cookie this stops cross-site requests.
     if (STATE_CHANGING.has(method)) {

@@ -32,6 +32,10 @@ export const slackChannelSchema = z.strictObject({
   channel: z.literal("slack"),
   ...common,
   webhookUrlEnv: envName("EARSHOT_SLACK_WEBHOOK_URL").describe("Variable holding the incoming-webhook URL (the URL is the secret)."),
+  acknowledgeInSlack: z
+    .boolean()
+    .default(false)
+    .describe("The Acknowledge button works inside Slack: the app's Interactivity Request URL is <dashboard>/slack/actions, signed with EARSHOT_SLACK_SIGNING_SECRET. Off: it opens the signed acknowledge link."),
 });
 export const teamsChannelSchema = z.strictObject({
   channel: z.literal("teams"),
@@ -175,7 +179,7 @@ function buildOne(c: ChannelConfig, secret: string | null | undefined, http: Saf
   if (secret === null) return null;
   switch (c.channel) {
     case "slack":
-      return secret ? slackNotifier({ url: secret }, http) : null;
+      return secret ? slackNotifier({ url: secret, acknowledgeInSlack: c.acknowledgeInSlack }, http) : null;
     case "teams":
       return secret ? teamsNotifier({ url: secret }, http) : null;
     case "telegram":

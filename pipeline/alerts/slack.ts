@@ -24,13 +24,21 @@ export const CHANNEL = "slack";
  * The webhook URL is a secret (its path is the token): `target` shows only
  * https://hooks.slack.com/services/….
  */
-export function slackNotifier(options: { url: string }, http: SafeHttp): Notifier {
+/** The action_id of the Acknowledge button; with acknowledgeInSlack its value is the incident key. */
+export const SLACK_ACK_ACTION = "earshot-ack";
+
+/**
+ * `acknowledgeInSlack`: the Acknowledge button is an interactive button the
+ * Slack app posts to `/slack/actions` (dashboard/server/slack-actions-route.ts)
+ * instead of a link to the signed acknowledge page.
+ */
+export function slackNotifier(options: { url: string; acknowledgeInSlack?: boolean }, http: SafeHttp): Notifier {
   const { target, scrub } = maskedUrl(options.url, 1);
   return {
     channel: CHANNEL,
     target,
     async send(notice: Notice, signal: AbortSignal): Promise<Delivery> {
-      const res = await postJson(CHANNEL, http, options.url, target, { json: slackMessage(notice), signal }, scrub);
+      const res = await postJson(CHANNEL, http, options.url, target, { json: slackMessage(notice, options.acknowledgeInSlack ?? false), signal }, scrub);
       if (isSuccess(res.status)) return { httpStatus: res.status };
       throw failureFor(CHANNEL, target, res);
     },
@@ -43,7 +51,7 @@ export interface SlackMessage {
 }
 type PlainText = { type: "plain_text"; text: string; emoji?: boolean };
 type Mrkdwn = { type: "mrkdwn"; text: string };
-type SlackButton = { type: "button"; text: PlainText; url: string; action_id: string; style?: "primary" | "danger" };
+type SlackButton = { type: "button"; text: PlainText; action_id: string; style?: "primary" | "danger" } & ({ url: string } | { value: string });
 export type SlackBlock =
   | { type: "header"; text: PlainText }
   | { type: "section"; text?: Mrkdwn; fields?: Mrkdwn[] }
@@ -51,7 +59,7 @@ export type SlackBlock =
   | { type: "actions"; elements: SlackButton[] };
 
 /** The Block Kit message for a notice, in the notice's language. Pure. */
-export function slackMessage(notice: Notice): SlackMessage {
+export function slackMessage(notice: Notice, ackInSlack = false): SlackMessage {
   const labels = CHANNEL_LABELS[notice.lang];
   const i = notice.incident;
   const title = `${EVENT_MARK[notice.event]} ${noticeTitle(notice)}`;
@@ -77,8 +85,10 @@ export function slackMessage(notice: Notice): SlackMessage {
     ],
   });
   const buttons: SlackButton[] = [];
-  if (notice.event === "firing" && notice.ackLink)
-    buttons.push({ type: "button", text: { type: "plain_text", text: labels.acknowledge }, url: notice.ackLink, action_id: "earshot-ack", style: "danger" });
+  if (notice.event === "firing" && ackInSlack)
+    buttons.push({ type: "button", text: { type: "plain_text", text: labels.acknowledge }, value: i.key, action_id: SLACK_ACK_ACTION, style: "danger" });
+  else if (notice.event === "firing" && notice.ackLink)
+    buttons.push({ type: "button", text: { type: "plain_text", text: labels.acknowledge }, url: notice.ackLink, action_id: SLACK_ACK_ACTION, style: "danger" });
   if (notice.link)
     buttons.push({ type: "button", text: { type: "plain_text", text: labels.open }, url: notice.link, action_id: "earshot-open", style: "primary" });
   if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });

@@ -29,6 +29,7 @@ export const SECRET_ENV = {
   storePassword: "EARSHOT_STORE_PASSWORD",
   ingestSecret: "EARSHOT_INGEST_SECRET",
   ackLinkSecret: ACK_LINK_SECRET_ENV,
+  slackSigningSecret: "EARSHOT_SLACK_SIGNING_SECRET",
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -140,6 +141,7 @@ function readSecrets(env: Env): Secrets {
     storePassword: get(SECRET_ENV.storePassword),
     ingestSecret: get(SECRET_ENV.ingestSecret),
     ackLinkSecret: get(SECRET_ENV.ackLinkSecret),
+    slackSigningSecret: get(SECRET_ENV.slackSigningSecret),
     sourceCredentials: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
     ),

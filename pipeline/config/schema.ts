@@ -173,6 +173,8 @@ export interface Secrets {
   ingestSecret: string | null;
   /** Key (32+ characters) signing one-click acknowledge links in notices; null: no such links. */
   ackLinkSecret: string | null;
+  /** EARSHOT_SLACK_SIGNING_SECRET: verifies Acknowledge presses Slack posts to /slack/actions. */
+  slackSigningSecret: string | null;
   /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
   sourceCredentials: Readonly<Record<string, string>>;
 }

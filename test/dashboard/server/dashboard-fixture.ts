@@ -8,7 +8,7 @@ import { WebSocket, type RawData } from "ws";
 import type { SourceHealthSnapshot } from "../../../collectors/health";
 import type { Logger } from "../../../collectors/source";
 import { CSRF_HEADER, LIVE_PATH, type ServerMessage } from "../../../dashboard/protocol";
-import { startDashboard, type DashboardOptions, type RunningDashboard } from "../../../dashboard/server/start-dashboard";
+import { startDashboard, type DashboardDeps, type DashboardOptions, type RunningDashboard } from "../../../dashboard/server/start-dashboard";
 import type { Incident, LiveEvent, ScoredMention } from "../../../pipeline/mention";
 import type { Store } from "../../../pipeline/store/store";
 import { openStore } from "../../../pipeline/store/open-store";
@@ -136,11 +136,13 @@ export async function startTestDashboard(
     secureCookies = false,
     sourceHealth,
     ackLinkSecret = null,
+    slack,
     ...options
   }: Partial<DashboardOptions> & {
     secureCookies?: boolean;
     sourceHealth?: () => readonly SourceHealthSnapshot[];
     ackLinkSecret?: string | null;
+    slack?: DashboardDeps["slack"];
   } = {},
 ): Promise<TestDashboard> {
   const root = await mkdtemp(join(tmpdir(), "earshot-dashboard-"));
@@ -180,6 +182,7 @@ export async function startTestDashboard(
         staticDir: distDir,
         secureCookies,
         ackLinkSecret,
+        ...(slack ? { slack } : {}),
         log,
         now: () => clock.now,
       },

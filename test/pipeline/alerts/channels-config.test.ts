@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { createSafeHttp } from "../../../collectors/http";
-import { buildContacts, channelListSchema, channelProblems } from "../../../pipeline/alerts/channels-config";
+import { buildContacts, channelListSchema, channelProblems, telegramAckSetups } from "../../../pipeline/alerts/channels-config";
 
 const http = createSafeHttp();
 afterAll(() => http.close());
@@ -26,8 +26,8 @@ const ENV = {
 describe("channelListSchema", () => {
   test("channelListSchema fills the default secret variables and settings", () => {
     expect(config.map((c) => c.channel)).toEqual(["slack", "teams", "telegram", "email", "pagerduty", "opsgenie"]);
-    expect(config[0]).toEqual({ channel: "slack", lang: "pl", webhookUrlEnv: "EARSHOT_SLACK_WEBHOOK_URL" });
-    expect(config[2]).toMatchObject({ chatId: "-1001234567890", tokenEnv: "EARSHOT_TELEGRAM_BOT_TOKEN" });
+    expect(config[0]).toEqual({ channel: "slack", lang: "pl", webhookUrlEnv: "EARSHOT_SLACK_WEBHOOK_URL", acknowledgeInSlack: false });
+    expect(config[2]).toMatchObject({ chatId: "-1001234567890", tokenEnv: "EARSHOT_TELEGRAM_BOT_TOKEN", acknowledgeInChat: false });
     expect(config[3]).toMatchObject({ secure: false, requireTLS: true, passwordEnv: "EARSHOT_SMTP_PASSWORD" });
     expect(config[5]).toMatchObject({ region: "eu", apiKeyEnv: "EARSHOT_OPSGENIE_API_KEY", responders: [], tags: [] });
   });
@@ -37,6 +37,19 @@ describe("channelListSchema", () => {
     expect(channelListSchema.safeParse([{ channel: "telegram", chatId: "1", token: "123:abc" }]).success).toBe(false);
     expect(channelListSchema.safeParse([{ channel: "pager" }]).success).toBe(false);
     expect(channelListSchema.safeParse([{ channel: "slack", webhookUrlEnv: "HOME" }]).success).toBe(false);
+  });
+});
+
+describe("telegramAckSetups()", () => {
+  test("telegramAckSetups() makes one reader per bot for the contacts that acknowledge in chat, with their chats", () => {
+    const channels = channelListSchema.parse([
+      { channel: "telegram", chatId: "-1001", acknowledgeInChat: true, lang: "ru" },
+      { channel: "telegram", chatId: "@pr_room", acknowledgeInChat: true },
+      { channel: "telegram", chatId: "-1002" }, // links only
+      { channel: "telegram", chatId: "-1003", acknowledgeInChat: true, tokenEnv: "EARSHOT_TELEGRAM_BOT_TOKEN_OPS" }, // no token set
+      { channel: "slack" },
+    ]);
+    expect(telegramAckSetups(channels, ENV, "pl")).toEqual([{ token: ENV.EARSHOT_TELEGRAM_BOT_TOKEN, chatIds: ["-1001", "@pr_room"], lang: "ru" }]);
   });
 });
 
