@@ -62,9 +62,9 @@ export async function runReplayCommand(args: string[], io: CommandIo, env: NodeJ
   let result: ReplayResult;
   try {
     const name = brand?.name ?? values.brand!;
-    const counts = await store.minuteCounts({ brand: name, from, to });
+    const counts = await store.minuteHistory({ brand: name, from, to });
     const spikes = { ...config.spikes, sensitivity: sensitivity ?? brand?.spikes?.sensitivity ?? config.spikes.sensitivity };
-    result = replayIncidents(name, counts, { from, to }, { spikes, lifecycle: { keepFiringMinutes: config.spikes.keepFiringMinutes } });
+    result = replayIncidents(name, counts, { from, to }, { spikes, lifecycle: { keepFiringMinutes: config.spikes.keepFiringMinutes }, series: config.spikes.series });
   } finally {
     await store.close();
   }

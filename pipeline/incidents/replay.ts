@@ -1,7 +1,8 @@
-import type { MinuteCount } from "../mention";
 import { MinuteJudge } from "../spikes/judge-minutes";
+import { SeriesJudge, type SeriesLimits } from "../spikes/judge-series";
+import { MINUTE_MS, type ClosedMinute } from "../spikes/minute-buckets";
+import type { StoredMinute } from "../spikes/warm-start";
 import type { SpikeSettings } from "../spikes/detect-spike";
-import { MINUTE_MS } from "../spikes/minute-buckets";
 import { reduceIncidents, type IncidentBook, type LifecycleSettings } from "./lifecycle";
 
 /** One incident the rules would have raised over a stretch of history. */
@@ -27,19 +28,22 @@ export interface ReplayResult {
 }
 
 /**
- * Runs the live rules — the same detector and incident lifecycle, with the
- * same settings — over a brand's stored per-minute counts, in order, as if
- * they were arriving now: when would incidents have opened, fired and
- * closed? Minutes with no mention are zeros (absence is a count too). Pure.
+ * Runs the live rules — the same detectors (the brand's series and its
+ * per-problem and per-source series, when the stored minutes carry their
+ * counts) and incident lifecycle, with the same settings — over a brand's
+ * stored per-minute counts, in order, as if they were arriving now: when
+ * would incidents have opened, fired and closed? Minutes with no mention are
+ * zeros (absence is a count too). Pure.
  */
 export function replayIncidents(
   brand: string,
-  counts: readonly MinuteCount[],
+  counts: readonly StoredMinute[],
   range: { from: number; to: number },
-  settings: { spikes: SpikeSettings; lifecycle: LifecycleSettings },
+  settings: { spikes: SpikeSettings; lifecycle: LifecycleSettings; series?: SeriesLimits },
 ): ReplayResult {
   const byMinute = new Map(counts.map((c) => [c.minute, c]));
   const judge = new MinuteJudge(settings.spikes);
+  const seriesJudge = new SeriesJudge(settings.spikes, () => undefined, settings.series);
   let book: IncidentBook = new Map();
   const incidents = new Map<string, ReplayedIncident>();
   const start = Math.floor(range.from / MINUTE_MS) * MINUTE_MS;
@@ -47,11 +51,15 @@ export function replayIncidents(
   for (let minute = start; minute < range.to; minute += MINUTE_MS) {
     minutes++;
     const count = byMinute.get(minute);
-    const closed = { brand, minute, total: count?.total ?? 0, negative: count?.negative ?? 0, firstNegativeId: "" };
+    const closed: ClosedMinute = { brand, minute, total: count?.total ?? 0, negative: count?.negative ?? 0, firstNegativeId: "" };
+    if (count?.parts !== undefined && count.parts.length > 0) closed.parts = [...count.parts];
     const { judgement } = judge.closed(closed);
-    const reduced = reduceIncidents(book, { type: "minute", closed, judgement, wallNow: minute + MINUTE_MS }, settings.lifecycle);
-    book = reduced.book;
-    for (const change of reduced.changes) {
+    const wallNow = minute + MINUTE_MS;
+    // The brand's series, then its per-problem and per-source series, as the live flow judges a closed minute.
+    const byBrand = reduceIncidents(book, { type: "minute", closed, judgement, wallNow }, settings.lifecycle);
+    const bySeries = reduceIncidents(byBrand.book, { type: "signals", brand, minute, signals: seriesJudge.closed(closed), wallNow }, settings.lifecycle);
+    book = bySeries.book;
+    for (const change of [...byBrand.changes, ...bySeries.changes]) {
       const { incident } = change;
       const seen = incidents.get(incident.key);
       const entry: ReplayedIncident = seen ?? {

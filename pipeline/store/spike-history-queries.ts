@@ -21,11 +21,11 @@ export interface HistoryMinute {
 /** What a restart reads to give the spike detectors back their memory (pipeline/spikes/warm-start.ts). */
 export interface SpikeHistoryStore {
   /**
-   * Every brand's minutes with mentions in [from, to), ascending by brand then
+   * Every brand's (or one `brand`'s) minutes with mentions in [from, to), ascending by brand then
    * minute (empty minutes omitted), with the per-problem and per-source counts
    * the live pipeline keeps for each (spikes/series-key.ts names them).
    */
-  minuteHistory(q: { from: number; to: number }): Promise<HistoryMinute[]>;
+  minuteHistory(q: { from: number; to: number; brand?: string }): Promise<HistoryMinute[]>;
 }
 
 // Totals from the exact rollup (each id once, as the live counts see it after
@@ -39,7 +39,8 @@ SELECT
     toUInt32(uniqExactMerge(total)) AS total_n,
     toUInt32(uniqExactIfMerge(negative)) AS negative_n
 FROM {db}.mention_minutes
-WHERE minute >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+WHERE ({brand:String} = '' OR brand = {brand:String})
+  AND minute >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
 GROUP BY brand, minute
 ORDER BY brand, minute`;
@@ -53,7 +54,8 @@ SELECT
     toUInt32(uniqExactIf(id, sentiment_label = 'negative')) AS negative_n
 FROM {db}.mentions
 ARRAY JOIN arrayConcat([concat('source:', toString(source))], arrayMap(p -> concat('problem:', toString(p)), problem_types)) AS series
-WHERE published_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
+WHERE ({brand:String} = '' OR brand = {brand:String})
+  AND published_at >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND published_at < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
 GROUP BY brand, minute_ms, series
 ORDER BY brand, minute_ms, series`;
@@ -68,8 +70,8 @@ interface CountRow {
 export function spikeHistoryStore(runner: SqlRunner, database: string): SpikeHistoryStore {
   const bind = (sql: string) => bindDatabase(sql, database);
   return {
-    async minuteHistory({ from, to }) {
-      const params = { from, to };
+    async minuteHistory({ from, to, brand = "" }) {
+      const params = { from, to, brand };
       const [brandRows, seriesRows] = await Promise.all([
         runner.query<CountRow>(bind(BRAND_MINUTES), params),
         runner.query<CountRow & { series: string }>(bind(SERIES_MINUTES), params),

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import { isoWeek, replayIncidents } from "../../../pipeline/incidents/replay";
 import type { MinuteCount } from "../../../pipeline/mention";
 import { DEFAULT_SPIKE_SETTINGS } from "../../../pipeline/spikes/detect-spike";
+import type { StoredMinute } from "../../../pipeline/spikes/warm-start";
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 16, 0, 0); // a Monday
@@ -44,6 +45,34 @@ describe("replayIncidents()", () => {
     const sparse = history([{ at: 36 * 60, minutes: 40, negative: 30 }]).filter((c) => c.negative > 0);
     const result = replayIncidents("Lumio", sparse, { from: T0, to: T0 + 2 * 24 * 60 * MIN }, SETTINGS);
     expect(result.incidents.filter((i) => i.firedAt !== null)).toHaveLength(1);
+  });
+});
+
+describe("replayIncidents() with per-problem counts", () => {
+  /**
+   * A busy brand: 40 mentions and about 8 negatives a minute, as ever. For an
+   * hour on the second day the negatives are all outage reports (usually none):
+   * the brand's own count does not move, its outage series does.
+   */
+  function busy(withParts: boolean): StoredMinute[] {
+    const counts: StoredMinute[] = [];
+    for (let i = 0; i < 2 * 24 * 60; i++) {
+      const negative = 7 + (i % 3);
+      const outage = i >= 36 * 60 && i < 37 * 60 ? negative : 0;
+      const parts = [{ series: "source:rss", total: 40, negative }, ...(outage > 0 ? [{ series: "problem:outage", total: outage, negative: outage }] : [])];
+      counts.push({ brand: "Lumio", minute: T0 + i * MIN, total: 40, negative, ...(withParts ? { parts } : {}) });
+    }
+    return counts;
+  }
+
+  test("replayIncidents() raises what the live per-problem series would: an outage the brand's total hides", () => {
+    const range = { from: T0, to: T0 + 2 * 24 * 60 * MIN };
+    const fired = replayIncidents("Lumio", busy(true), range, SETTINGS).incidents.filter((i) => i.firedAt !== null);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]!.firedAt!).toBeGreaterThanOrEqual(T0 + 36 * 60 * MIN);
+    expect(fired[0]!.firedAt!).toBeLessThan(T0 + 37 * 60 * MIN);
+    // Without the per-problem counts (rows stored before they were kept) only the brand's series speaks.
+    expect(replayIncidents("Lumio", busy(false), range, SETTINGS).incidents.filter((i) => i.firedAt !== null)).toEqual([]);
   });
 });
 

@@ -87,6 +87,11 @@ describe("minuteHistory()", () => {
     ]);
   });
 
+  test("minuteHistory() of one brand leaves the others out", async () => {
+    const other = await store.minuteHistory({ from: T0, to: T0 + 60 * MIN, brand: "Other" });
+    expect(other.map((m) => [m.brand, m.minute, m.total, m.parts.length])).toEqual([["Other", T0 + 2 * MIN, 1, 1]]);
+  });
+
   test("minuteHistory() reads nothing outside [from, to)", async () => {
     expect(await store.minuteHistory({ from: T0 + 3 * MIN, to: T0 + 60 * MIN })).toEqual([]);
     const before = await store.minuteHistory({ from: T0 - 60 * MIN, to: T0 });
