@@ -30,8 +30,10 @@ export interface SpikeHistoryStore {
 
 // Totals from the exact rollup (each id once, as the live counts see it after
 // the pipeline's dedupe); the sub-series from the mentions themselves, one row
-// per mention and series it counts in. A stored copy not yet merged away is
-// counted once by uniqExact, so no FINAL is needed.
+// per mention and series it counts in, with plain counts: a copy of a
+// re-collected mention not yet merged away counts twice there, a small error
+// for a detector's memory, and uniqExact over a week of 10 million mentions
+// took 3.2 s against 1.8 s.
 const BRAND_MINUTES = `
 SELECT
     brand,
@@ -50,8 +52,8 @@ SELECT
     brand,
     toInt64(toUnixTimestamp(toStartOfMinute(toDateTime(published_at, 'UTC')))) * 1000 AS minute_ms,
     series,
-    toUInt32(uniqExact(id)) AS total_n,
-    toUInt32(uniqExactIf(id, sentiment_label = 'negative')) AS negative_n
+    toUInt32(count()) AS total_n,
+    toUInt32(countIf(sentiment_label = 'negative')) AS negative_n
 FROM {db}.mentions
 ARRAY JOIN arrayConcat([concat('source:', toString(source))], arrayMap(p -> concat('problem:', toString(p)), problem_types)) AS series
 WHERE ({brand:String} = '' OR brand = {brand:String})

@@ -51,8 +51,6 @@ beforeAll(async () => {
     mention(5, { at: T0 + 2 * MIN + 5_000, negative: false, brand: "Other" }),
     mention(6, { at: T0 - 10 * MIN, negative: true }), // before the range asked for
   ]);
-  // Collected again: two rows until a merge, one mention for the detector.
-  await store.insertMentions([{ ...twice, collectedAt: T0 + 5 * MIN }]);
 });
 afterAll(() => store.close());
 
