@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { loadConfig } from "../../pipeline/config/load";
-import { createRootLogger } from "../../pipeline/log";
+import type { RootLogger } from "../../pipeline/log";
 import { startEarshot } from "../../pipeline/main";
 import { openChdbRunner } from "../../pipeline/store/chdb";
 import { serveRecorded, type RecordedServer } from "../support/recorded-http";
@@ -16,7 +16,8 @@ import { tempDirs } from "../support/temp-dir";
  */
 const dirs = tempDirs();
 const dataDir = dirs.make("earshot-restart-");
-const FEED_TIME = Date.UTC(2026, 10, 23, 9, 0);
+// A few hours ago, whenever the test runs: inside the week a start replays into the spike detectors.
+const FEED_TIME = Math.floor((Date.now() - 3 * 3_600_000) / 60_000) * 60_000;
 
 function feed(ids: number[]): string {
   const items = ids
@@ -39,7 +40,19 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function runOnce(): Promise<void> {
+/** Every info line of a run, to see what the start did. */
+function recordingLogger(lines: { obj: object; msg?: string }[]): RootLogger {
+  const log: RootLogger = {
+    debug() {},
+    info: (obj: object, msg?: string) => void lines.push({ obj, ...(msg === undefined ? {} : { msg }) }),
+    warn() {},
+    error() {},
+    child: () => log,
+  };
+  return log;
+}
+
+async function runOnce(lines: { obj: object; msg?: string }[] = []): Promise<void> {
   const configFile = join(mkdtempSync(join(dataDir, "cfg-")), "earshot.config.json");
   writeFileSync(
     configFile,
@@ -53,7 +66,7 @@ async function runOnce(): Promise<void> {
     }),
   );
   const polled = server.requests.length;
-  const running = await startEarshot(loadConfig(configFile, {}), { log: createRootLogger("silent"), staticDir: dataDir });
+  const running = await startEarshot(loadConfig(configFile, {}), { log: recordingLogger(lines), staticDir: dataDir });
   // The first poll runs at start. Once it has stored its mentions and saved
   // its cursor (health records the success after both), stop(). (A stop during
   // a poll aborts it without saving the cursor, so the next start polls again.)
@@ -67,7 +80,10 @@ async function runOnce(): Promise<void> {
 describe("restart", () => {
   test("a restart between polls stores every item exactly once", async () => {
     await runOnce();
-    await runOnce();
+    const second: { obj: object; msg?: string }[] = [];
+    await runOnce(second);
+    // The second start gave the spike detectors the first run's minutes back (spikes/warm-start.ts).
+    expect(second.find((l) => l.msg === "spike detectors warmed from stored history")?.obj).toMatchObject({ brands: 1, minutes: expect.any(Number) });
     const sql = await openChdbRunner({ dataDir });
     try {
       // No FINAL: every row ever inserted, so a re-handed item would show twice.
