@@ -30,6 +30,7 @@ import type { WarmStart } from "./spikes/warm-start";
 import { SeriesJudge, type SeriesLimits } from "./spikes/judge-series";
 import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
+import { readableText } from "./stages/language/cyrillize";
 import { matchBrands, type BrandMatcher } from "./stages/match-brands";
 import { normalize } from "./stages/normalize";
 import { compileProblemTerms, type CompiledProblemTerms } from "./stages/problems/compile-problem-terms";
@@ -131,8 +132,10 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       // place avoids two object spreads per mention on the hot path.
       const scored = mention as ScoredMention;
       scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
-      scored.sentiment = score(scored.text, scored.lang, scored.rating);
-      scored.problems = tagProblems(scored.text, scored.lang, problemTerms);
+      // Russian typed in Latin letters is read back into Cyrillic for the readers written for it.
+      const readable = readableText(scored.text, scored.lang);
+      scored.sentiment = score(readable, scored.lang, scored.rating);
+      scored.problems = tagProblems(readable, scored.lang, problemTerms);
       scored.priority = rankPriority(scored, priorityRules);
       return scored;
     }),

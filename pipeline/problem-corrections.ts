@@ -1,4 +1,5 @@
 import { PROBLEM_TYPES, type ProblemType } from "./mention";
+import { readableText } from "./stages/language/cyrillize";
 import type { CompiledProblemTerms } from "./stages/problems/compile-problem-terms";
 import { learnProblemAdapter, type ProblemCorrectionExample } from "./stages/problems/learn-problem-adapter";
 import type { ProblemModel } from "./stages/problems/problem-model";
@@ -46,7 +47,8 @@ export class ProblemCorrections {
           const stored = await this.#store.corrections({ field: "problems", limit: MAX_CORRECTIONS });
           const corrections: ProblemCorrectionExample[] = stored.flatMap((c) => {
             const problems = parseTypes(c.value);
-            return problems === null ? [] : [{ text: c.text, lang: c.lang, problems }];
+            // Read as the pipeline reads the mention (Russian in Latin letters back in Cyrillic).
+            return problems === null ? [] : [{ text: readableText(c.text, c.lang), lang: c.lang, problems }];
           });
           // Learnt against the shipped weights alone, then swapped in at once.
           model.adapter = null;

@@ -1,4 +1,5 @@
 import type { SentimentLabel } from "./mention";
+import { readableText } from "./stages/language/cyrillize";
 import { createAdaptedSentimentScorer, learnSentimentAdapter, scoreSentiment } from "./stages/score-sentiment";
 import type { SentimentScorer } from "./stages/sentiment/create-scorer";
 import type { Store } from "./store/store";
@@ -43,7 +44,8 @@ export class SentimentCorrections {
           const stored = await this.#store.corrections({ field: "sentiment", limit: MAX_CORRECTIONS });
           const corrections = stored
             .filter((c) => LABELS.has(c.value))
-            .map((c) => ({ text: c.text, lang: c.lang, label: c.value as SentimentLabel }));
+            // Read as the pipeline reads the mention (Russian in Latin letters back in Cyrillic).
+            .map((c) => ({ text: readableText(c.text, c.lang), lang: c.lang, label: c.value as SentimentLabel }));
           this.#scorer = corrections.length === 0 ? scoreSentiment : createAdaptedSentimentScorer(learnSentimentAdapter(corrections));
         } while (this.#again);
       } finally {

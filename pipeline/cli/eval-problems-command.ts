@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Lang } from "../mention";
 import { detectLanguage } from "../stages/detect-language";
+import { readableText } from "../stages/language/cyrillize";
 import { compileProblemTerms, type CompiledProblemTerms } from "../stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "../stages/problems/default-problem-terms";
 import { ProblemsDataError, readLabelledProblemLines } from "../stages/problems/labelled-problems";
@@ -152,7 +153,7 @@ export function evaluateProblems(rows: readonly LabelledProblems[], files: strin
   const all = emptyTally();
   const misses: Miss[] = [];
   for (const row of rows) {
-    const tags = tagProblems(row.text, row.lang, compiled);
+    const tags = tagProblems(readableText(row.text, row.lang), row.lang, compiled);
     const got = new Set(tags.map((t) => t.type));
     const expected = new Set(row.problems);
     let tally = byLang.get(row.lang);

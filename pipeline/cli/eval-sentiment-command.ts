@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Lang, Sentiment } from "../mention";
 import { detectLanguage } from "../stages/detect-language";
+import { readableText } from "../stages/language/cyrillize";
 import { createAdaptedSentimentScorer, learnSentimentAdapter, scoreSentiment } from "../stages/score-sentiment";
 import { emptyConfusion, figuresOf, tally, type Confusion, type Figures } from "../stages/sentiment/metrics";
 import { scoreWithLexicons } from "../stages/sentiment/score-with-lexicons";
@@ -111,10 +112,12 @@ export const evaluateSentiment = (
   const all: Confusion = emptyConfusion();
   let allMs = 0;
   for (const [lang, group] of [...groups.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    for (let i = 0; i < Math.min(WARM_UP, group.length); i++) score(group[i]!.text, lang);
+    // Read as the pipeline reads a mention: Russian typed in Latin letters back in Cyrillic.
+    const texts = group.map((row) => readableText(row.text, lang));
+    for (let i = 0; i < Math.min(WARM_UP, group.length); i++) score(texts[i]!, lang);
     const labels = new Array<Sentiment["label"]>(group.length);
     const started = performance.now();
-    for (let i = 0; i < group.length; i++) labels[i] = score(group[i]!.text, lang).label;
+    for (let i = 0; i < group.length; i++) labels[i] = score(texts[i]!, lang).label;
     const ms = performance.now() - started;
     const confusion = emptyConfusion();
     for (let i = 0; i < group.length; i++) {

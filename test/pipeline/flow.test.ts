@@ -98,13 +98,20 @@ describe("buildFlow()", () => {
     expect(mention?.type === "mention" && mention.mention.sentiment.label).toBeTruthy();
   });
 
-  test("buildFlow() scores Polish and Russian outage posts negative and detects their language", async () => {
-    const { live } = run([post(0, "Lumio znowu nie działa, awaria!"), post(0, "Люмио опять не работает, ужасно")]);
-    const mentions = (await live).flatMap((e) => (e.type === "mention" ? [e.mention] : []));
-    expect(mentions.map((m) => [m.lang, m.sentiment.label])).toEqual([
-      ["pl", "negative"],
-      ["ru", "negative"],
+  test("buildFlow() scores Polish and Russian outage posts negative and detects their language, Russian typed in Latin letters too", async () => {
+    const { live } = run([
+      post(0, "Lumio znowu nie działa, awaria!"),
+      post(0, "Люмио опять не работает, ужасно"),
+      post(0, "Lumio opyat ne rabotaet, prosto uzhas"),
     ]);
+    const mentions = (await live).flatMap((e) => (e.type === "mention" ? [e.mention] : []));
+    expect(mentions.map((m) => [m.lang, m.sentiment.label, m.problems.map((p) => p.type)])).toEqual([
+      ["pl", "negative", ["outage"]],
+      ["ru", "negative", ["outage"]],
+      ["ru", "negative", ["outage"]],
+    ]);
+    // The mention keeps its text as written; only the readers saw it in Cyrillic.
+    expect(mentions[2]!.text).toBe("Lumio opyat ne rabotaet, prosto uzhas");
   });
 
   test("buildFlow() quarantines what it cannot read, drops other brands and duplicates, and keeps going", async () => {
