@@ -133,6 +133,32 @@ describe("buildFlow()", () => {
   });
 });
 
+/** The whole graph for one brand with a given incident desk (and stored minutes to warm from), collecting every incident change. */
+function runWith(raws: RawMention[], desk: IncidentDesk, options: { brand?: string; warmStart?: WarmStart } = {}) {
+  const brand = options.brand ?? "Lumio";
+  const raw$ = new Subject<RawMention>();
+  const changes: IncidentChange[] = [];
+  const flow = buildFlow(raw$, {
+    store,
+    spill: new Spill(dirs.make("earshot-spill-")),
+    brands: compileBrands([{ name: brand, terms: [brand], exclude: [] }]),
+    desk,
+    ...(options.warmStart ? { warmStart: options.warmStart } : {}),
+    notify: async (change) => void changes.push(change),
+    settings: {
+      maxTextChars: 2_000,
+      writer: { flushMs: 20, maxRows: 500 },
+      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
+    },
+    log: silent,
+  });
+  const done = firstValueFrom(flow.live$.pipe(toArray()));
+  flow.start();
+  for (const r of raws) raw$.next(r);
+  raw$.complete();
+  return { flow, done, changes };
+}
+
 describe("buildFlow() incident signals", () => {
   /**
    * An outage reported first on "news", then on "forum" too: one incident
@@ -152,28 +178,6 @@ describe("buildFlow() incident signals", () => {
     return raws;
   }
 
-  function runWith(raws: RawMention[], desk: IncidentDesk) {
-    const raw$ = new Subject<RawMention>();
-    const changes: IncidentChange[] = [];
-    const flow = buildFlow(raw$, {
-      store,
-      spill: new Spill(dirs.make("earshot-spill-")),
-      brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
-      desk,
-      notify: async (change) => void changes.push(change),
-      settings: {
-        maxTextChars: 2_000,
-        writer: { flushMs: 20, maxRows: 500 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log: silent,
-    });
-    const done = firstValueFrom(flow.live$.pipe(toArray()));
-    flow.start();
-    for (const r of raws) raw$.next(r);
-    raw$.complete();
-    return { flow, done, changes };
-  }
   /** What dispatchChange pages for (alerts/dispatch.ts): announced firing, acknowledged and resolved changes. */
   const paged = (changes: IncidentChange[]) =>
     changes.filter((c) => !c.quiet && c.kind !== "updated" && c.kind !== "pending" && c.kind !== "dismissed").map((c) => c.kind);
@@ -238,29 +242,8 @@ describe("buildFlow() after a restart", () => {
     for (let m = from + 2; m < to; m++) for (let i = 0; i < 10; i++) raws.push(post(m, "Aster znowu nie działa, awaria, masakra!!!", { source: "news" }));
     return raws.sort((a, b) => Number(a.publishedAt) - Number(b.publishedAt)); // in time order: a minute's posts before the next minute's
   }
-  function runAster(raws: RawMention[], warmStart?: WarmStart) {
-    const raw$ = new Subject<RawMention>();
-    const changes: IncidentChange[] = [];
-    const flow = buildFlow(raw$, {
-      store,
-      spill: new Spill(dirs.make("earshot-spill-")),
-      brands: compileBrands([{ name: "Aster", terms: ["Aster"], exclude: [] }]),
-      desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-      warmStart,
-      notify: async (change) => void changes.push(change),
-      settings: {
-        maxTextChars: 2_000,
-        writer: { flushMs: 20, maxRows: 500 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log: silent,
-    });
-    const done = firstValueFrom(flow.live$.pipe(toArray()));
-    flow.start();
-    for (const r of raws) raw$.next(r);
-    raw$.complete();
-    return { flow, done, changes };
-  }
+  const runAster = (raws: RawMention[], warmStart?: WarmStart) =>
+    runWith(raws, new IncidentDesk(new Map(), { keepFiringMinutes: 5 }), { brand: "Aster", ...(warmStart ? { warmStart } : {}) });
 
   test("buildFlow() warmed from the stored minutes alerts on a surge right after a restart; a cold start does not", async () => {
     const before = runAster(calm(0, 90));

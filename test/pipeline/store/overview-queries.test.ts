@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Incident, ScoredMention } from "../../../pipeline/mention";
 import { openStore } from "../../../pipeline/store/open-store";
+import { storedMention as mention } from "./support/stored-mention";
 import type { Store } from "../../../pipeline/store/store";
 import { tempDirs } from "../../support/temp-dir";
 
@@ -15,30 +16,6 @@ const MIN = 60_000;
 /** A quarter hour, so windows from here use the rollup. */
 const T0 = Date.UTC(2026, 10, 23, 12, 0);
 
-function mention(n: number, o: Partial<ScoredMention> & { at: number; label: ScoredMention["sentiment"]["label"] }): ScoredMention {
-  const { at, label, ...rest } = o;
-  return {
-    id: `rss:${n}`,
-    source: "rss",
-    sourceId: String(n),
-    url: `https://example.com/${n}`,
-    authorHandle: "@a",
-    authorName: "Ala",
-    authorFollowers: 100,
-    title: "",
-    text: `mention ${n}`,
-    publishedAt: at,
-    collectedAt: at + 1_000,
-    claimedLang: "",
-    rating: null,
-    brand: "Lumio",
-    matchedTerms: ["Lumio"],
-    lang: "pl",
-    sentiment: { score: label === "negative" ? -0.7 : label === "positive" ? 0.6 : 0, label, confidence: 0.9, terms: [] },
-    problems: [],
-    ...rest,
-  };
-}
 
 function incident(key: string, o: Partial<Incident>): Incident {
   return {

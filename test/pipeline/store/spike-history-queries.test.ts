@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { ScoredMention } from "../../../pipeline/mention";
 import { openStore } from "../../../pipeline/store/open-store";
+import { storedMention } from "./support/stored-mention";
 import type { Store } from "../../../pipeline/store/store";
 import { tempDirs } from "../../support/temp-dir";
 
@@ -13,30 +14,11 @@ const dirs = tempDirs();
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 10, 23, 12, 0);
 
-function mention(n: number, o: Partial<ScoredMention> & { at: number; negative: boolean }): ScoredMention {
-  const { at, negative, ...rest } = o;
-  return {
-    id: `rss:${n}`,
-    source: "rss",
-    sourceId: String(n),
-    url: `https://example.com/${n}`,
-    authorHandle: "@a",
-    authorName: "Ala",
-    authorFollowers: 100,
-    title: "",
-    text: `mention ${n}`,
-    publishedAt: at,
-    collectedAt: at + 1_000,
-    claimedLang: "",
-    rating: null,
-    brand: "Lumio",
-    matchedTerms: ["Lumio"],
-    lang: "pl",
-    sentiment: negative ? { score: -0.7, label: "negative", confidence: 0.9, terms: [] } : { score: 0.5, label: "positive", confidence: 0.9, terms: [] },
-    problems: [],
-    ...rest,
-  };
-}
+/** A mention for the detectors: negative or positive. */
+const mention = (n: number, o: Partial<ScoredMention> & { at: number; negative: boolean }): ScoredMention => {
+  const { negative, ...rest } = o;
+  return storedMention(n, { ...rest, label: negative ? "negative" : "positive" });
+};
 
 let store: Store;
 beforeAll(async () => {
