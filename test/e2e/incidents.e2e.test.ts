@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { ADMIN_USER, haveChromium, openBrowser, SHOTS, signIn, SKIP_REASON, startEarshot, type RunningEarshot } from "./e2e-support";
@@ -11,12 +13,29 @@ describe.skipIf(!haveChromium)(`incident details in Chromium (${SKIP_REASON})`, 
   let earshot: RunningEarshot;
   let browser: Browser;
   let page: Page;
+  let slack: Server;
 
   beforeAll(async () => {
     // A faster replay of the recorded crisis, so the outage fires sooner; the
     // incident keeps firing long after it (in event time), so it is still
     // open when the test acknowledges it.
-    earshot = await startEarshot({ config: { sources: [{ kind: "demo", speed: 4 }], spikes: { keepFiringMinutes: 1_440 } } });
+    // The PR room's Slack webhook is down (a local server answering 500), so the
+    // alert channels panel has a failing channel to show.
+    slack = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(500, { "content-type": "text/plain" }).end("internal_error"));
+    });
+    await new Promise<void>((r) => slack.listen(0, "127.0.0.1", r));
+    const hook = `http://127.0.0.1:${(slack.address() as AddressInfo).port}/services/T0/B0/x`;
+    earshot = await startEarshot({
+      config: {
+        sources: [{ kind: "demo", speed: 4 }],
+        spikes: { keepFiringMinutes: 1_440 },
+        alerts: { channels: [{ channel: "slack", name: "PR room" }] },
+        http: { allowPrivateNetworks: true },
+      },
+      env: { EARSHOT_SLACK_WEBHOOK_URL: hook },
+    });
     ({ browser, page } = await openBrowser());
     await signIn(page, earshot.url);
   }, 90_000);
@@ -24,6 +43,7 @@ describe.skipIf(!haveChromium)(`incident details in Chromium (${SKIP_REASON})`, 
   afterAll(async () => {
     await browser?.close();
     await earshot?.stop();
+    await new Promise((r) => slack?.close(r));
   }, 60_000);
 
   test("a responder opens an incident, ticks a playbook item and acknowledges it from the details", async () => {
@@ -60,4 +80,13 @@ describe.skipIf(!haveChromium)(`incident details in Chromium (${SKIP_REASON})`, 
     expect(stored.checklist).toEqual([expect.objectContaining({ item: 0, checked: true, by: ADMIN_USER })]);
     expect(stored.signals?.map((s) => s.kind)).toContain("brand");
   }, 100_000);
+
+  test("the alert channels panel says in words that notices are not getting through on a failing channel", async () => {
+    const panel = page.getByTestId("channel-health");
+    const failing = panel.locator('[data-testid=channel][data-channel="slack"][data-state="failing"]');
+    await failing.waitFor({ timeout: 60_000 });
+    expect(await panel.getByTestId("channels-failing").textContent()).toContain("Notices are not getting through on 1 alert channel");
+    expect(await failing.getByTestId("channel-error").textContent()).toContain("500");
+    await panel.screenshot({ path: `${SHOTS}/alert-channels-failing.png` });
+  }, 90_000);
 });

@@ -6,6 +6,7 @@
 import {
   API,
   CSRF_HEADER,
+  type ChannelHealthView,
   type IncidentDetailView,
   type IncidentView,
   type LoginRequest,
@@ -16,7 +17,7 @@ import {
   type SourceHealthView,
 } from "../../protocol";
 import type { MessageKey, MessageParams } from "./messages";
-import { isIncidentDetailView, isIncidentView, isSourceHealthView } from "./server-message";
+import { isChannelHealthView, isIncidentDetailView, isIncidentView, isSourceHealthView } from "./server-message";
 
 export class RequestError extends Error {
   override readonly name = "RequestError";
@@ -148,6 +149,13 @@ export async function fetchSourceHealth(): Promise<SourceHealthView[]> {
   const body = await json(await send("GET", API.sources), API.sources);
   if (!Array.isArray(body)) throw new RequestError(200, null, `${API.sources}: the answer is not a list`);
   return body.filter(isSourceHealthView);
+}
+
+/** Every alert channel's deliveries over the last week: failing when its last attempt failed. */
+export async function fetchChannelHealth(): Promise<ChannelHealthView[]> {
+  const body = await json(await send("GET", API.channels), API.channels);
+  if (!Array.isArray(body)) throw new RequestError(200, null, `${API.channels}: the answer is not a list`);
+  return body.filter(isChannelHealthView);
 }
 
 /** One incident with its timeline, deliveries, evidence and playbook, in the UI language. */

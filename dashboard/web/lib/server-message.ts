@@ -3,7 +3,7 @@
  * on ids, keys and numbers being there, without re-validating every field.
  * Frames of an unknown type, and items that fail the checks, are dropped.
  */
-import type { IncidentDetailView, IncidentView, MentionView, MentionWorkflowView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
+import type { ChannelHealthView, IncidentDetailView, IncidentView, MentionView, MentionWorkflowView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
 
 type Json = Record<string, unknown>;
 
@@ -80,6 +80,19 @@ export function isSourceHealthView(v: unknown): v is SourceHealthView {
     // Absent from servers older than these fields: read as unknown.
     (v.lagMs === undefined || v.lagMs === null || isFiniteNumber(v.lagMs)) &&
     (v.quotaLeft === undefined || v.quotaLeft === null || isFiniteNumber(v.quotaLeft))
+  );
+}
+
+export function isChannelHealthView(v: unknown): v is ChannelHealthView {
+  return (
+    isRecord(v) &&
+    typeof v.channel === "string" &&
+    typeof v.target === "string" &&
+    (v.state === "ok" || v.state === "failing") &&
+    isFiniteNumber(v.lastAttemptAt) &&
+    typeof v.lastError === "string" &&
+    isTimeOrNull(v.lastDeliveredAt) &&
+    isFiniteNumber(v.failuresSinceDelivered)
   );
 }
 

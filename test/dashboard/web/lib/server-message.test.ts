@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { SourceHealthView } from "../../../../dashboard/protocol";
-import { isMentionView, isSourceHealthView, parseServerMessage } from "../../../../dashboard/web/lib/server-message";
+import type { ChannelHealthView, SourceHealthView } from "../../../../dashboard/protocol";
+import { isChannelHealthView, isMentionView, isSourceHealthView, parseServerMessage } from "../../../../dashboard/web/lib/server-message";
 
 const VIEW: SourceHealthView = {
   id: "rss-pl",
@@ -20,6 +20,32 @@ const VIEW: SourceHealthView = {
   lagMs: 95_000,
   quotaLeft: null,
 };
+
+describe("isChannelHealthView()", () => {
+  const view: ChannelHealthView = {
+    channel: "telegram",
+    target: "https://api.telegram.org/bot…/sendMessage#-1001",
+    state: "failing",
+    lastAttemptAt: 1_795_000_000_000,
+    lastError: "sendMessage to -1001 failed: 403 Forbidden: bot was kicked",
+    lastDeliveredAt: null,
+    failuresSinceDelivered: 3,
+  };
+
+  test("isChannelHealthView() accepts a view as the server sends it, delivered or never", () => {
+    expect(isChannelHealthView(view)).toBe(true);
+    expect(isChannelHealthView({ ...view, state: "ok", lastError: "", lastDeliveredAt: 1_795_000_000_000, failuresSinceDelivered: 0 })).toBe(true);
+  });
+
+  test.each([
+    ["an unknown state", { ...view, state: "broken" }],
+    ["a missing target", { ...view, target: undefined }],
+    ["a text count", { ...view, failuresSinceDelivered: "3" }],
+    ["not an object", "failing"],
+  ])("isChannelHealthView() refuses %s", (_case, value) => {
+    expect(isChannelHealthView(value)).toBe(false);
+  });
+});
 
 describe("isSourceHealthView()", () => {
   test("isSourceHealthView() accepts a view as the server sends it", () => {

@@ -1,40 +1,52 @@
 /**
- * Every source's health, fetched from API.sources every 15 seconds while the
- * page is visible and something reads it (createSubscriber). A hidden tab
- * stops asking and catches up the moment it is shown again. A failed refresh
- * keeps the last list and says so; a 401 ends the session.
+ * A health list — every source's (API.sources) or every alert channel's
+ * (API.channels) — fetched every 15 seconds while the page is visible and
+ * something reads it (createSubscriber). A hidden tab stops asking and
+ * catches up the moment it is shown again. A failed refresh keeps the last
+ * list and says so; a 401 ends the session.
  */
 import { createSubscriber } from "svelte/reactivity";
-import type { SourceHealthView } from "../../protocol";
-import { fetchSourceHealth, failureNotice, isUnauthorized } from "./api";
+import type { ChannelHealthView, SourceHealthView } from "../../protocol";
+import { fetchChannelHealth, fetchSourceHealth, failureNotice, isUnauthorized } from "./api";
+import type { MessageKey } from "./messages";
 import type { Notice } from "./session.svelte";
 
-export const SOURCE_HEALTH_REFRESH_MS = 15_000;
+export const HEALTH_REFRESH_MS = 15_000;
 
-export interface SourceHealthPollOptions {
+export interface HealthPollOptions<T> {
   /** Called once the server says the session is gone; polling stops. */
   onUnauthorized: () => void;
-  /** Default SOURCE_HEALTH_REFRESH_MS. */
+  /** Default HEALTH_REFRESH_MS. */
   intervalMs?: number;
-  /** The request; fetchSourceHealth by default. */
-  load?: () => Promise<SourceHealthView[]>;
+  /** The request. */
+  load: () => Promise<T[]>;
+  /** What a failed refresh says: the server answered an error, or could not be reached. */
+  failed: { http: MessageKey; network: MessageKey };
 }
 
-export class SourceHealthPoll {
-  #options: SourceHealthPollOptions;
-  #sources: readonly SourceHealthView[] | null = $state.raw(null);
+/** Every source's health, from API.sources. */
+export const sourceHealthPoll = (onUnauthorized: () => void): HealthPoll<SourceHealthView> =>
+  new HealthPoll({ onUnauthorized, load: fetchSourceHealth, failed: { http: "sources.refreshFailed", network: "sources.refreshNetwork" } });
+
+/** Every alert channel's deliveries, from API.channels. */
+export const channelHealthPoll = (onUnauthorized: () => void): HealthPoll<ChannelHealthView> =>
+  new HealthPoll({ onUnauthorized, load: fetchChannelHealth, failed: { http: "channels.refreshFailed", network: "channels.refreshNetwork" } });
+
+export class HealthPoll<T> {
+  #options: HealthPollOptions<T>;
+  #items: readonly T[] | null = $state.raw(null);
   #problem: Notice | null = $state(null);
   #subscribe: () => void;
 
-  constructor(options: SourceHealthPollOptions) {
+  constructor(options: HealthPollOptions<T>) {
     this.#options = options;
     this.#subscribe = createSubscriber(() => this.#run());
   }
 
   /** The last list the server gave, or null before the first answer. */
-  get sources(): readonly SourceHealthView[] | null {
+  get items(): readonly T[] | null {
     this.#subscribe();
-    return this.#sources;
+    return this.#items;
   }
 
   /** Why the last refresh failed, or null when it worked. */
@@ -46,8 +58,8 @@ export class SourceHealthPoll {
   /** One polling loop: runs while the list has readers; returns its teardown. */
   #run(): () => void {
     const { onUnauthorized } = this.#options;
-    const load = this.#options.load ?? fetchSourceHealth;
-    const intervalMs = this.#options.intervalMs ?? SOURCE_HEALTH_REFRESH_MS;
+    const { load, failed } = this.#options;
+    const intervalMs = this.#options.intervalMs ?? HEALTH_REFRESH_MS;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let inFlight = false;
     let stopped = false;
@@ -66,9 +78,9 @@ export class SourceHealthPoll {
       if (stopped || inFlight) return;
       inFlight = true;
       try {
-        const sources = await load();
+        const items = await load();
         if (stopped) return;
-        this.#sources = sources;
+        this.#items = items;
         this.#problem = null;
       } catch (err) {
         if (stopped) return;
@@ -77,7 +89,7 @@ export class SourceHealthPoll {
           onUnauthorized();
           return;
         }
-        this.#problem = failureNotice(err, "sources.refreshFailed", "sources.refreshNetwork");
+        this.#problem = failureNotice(err, failed.http, failed.network);
       } finally {
         inFlight = false;
         scheduleNext();
