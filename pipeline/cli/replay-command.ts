@@ -62,9 +62,11 @@ export async function runReplayCommand(args: string[], io: CommandIo, env: NodeJ
   let result: ReplayResult;
   try {
     const name = brand?.name ?? values.brand!;
-    const counts = await store.minuteHistory({ brand: name, from, to });
+    // The days before `from` warm the detectors, as a restart's warm start does.
+    const warmFrom = from - config.spikes.warmStartDays * 86_400_000;
+    const counts = await store.minuteHistory({ brand: name, from: warmFrom, to });
     const spikes = { ...config.spikes, sensitivity: sensitivity ?? brand?.spikes?.sensitivity ?? config.spikes.sensitivity };
-    result = replayIncidents(name, counts, { from, to }, { spikes, lifecycle: { keepFiringMinutes: config.spikes.keepFiringMinutes }, series: config.spikes.series });
+    result = replayIncidents(name, counts, { from, to, warmFrom }, { spikes, lifecycle: { keepFiringMinutes: config.spikes.keepFiringMinutes }, series: config.spikes.series });
   } finally {
     await store.close();
   }

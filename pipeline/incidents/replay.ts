@@ -33,12 +33,15 @@ export interface ReplayResult {
  * counts) and incident lifecycle, with the same settings — over a brand's
  * stored per-minute counts, in order, as if they were arriving now: when
  * would incidents have opened, fired and closed? Minutes with no mention are
- * zeros (absence is a count too). Pure.
+ * zeros (absence is a count too). With `warmFrom`, the minutes from it to
+ * `from` are judged first without raising anything, so the detectors start
+ * the range with the memory the live ones had (a cold detector would stay
+ * quiet through the range's first day). Pure.
  */
 export function replayIncidents(
   brand: string,
   counts: readonly StoredMinute[],
-  range: { from: number; to: number },
+  range: { from: number; to: number; warmFrom?: number },
   settings: { spikes: SpikeSettings; lifecycle: LifecycleSettings; series?: SeriesLimits },
 ): ReplayResult {
   const byMinute = new Map(counts.map((c) => [c.minute, c]));
@@ -47,13 +50,19 @@ export function replayIncidents(
   let book: IncidentBook = new Map();
   const incidents = new Map<string, ReplayedIncident>();
   const start = Math.floor(range.from / MINUTE_MS) * MINUTE_MS;
+  const warmFrom = Math.floor(Math.min(range.warmFrom ?? start, start) / MINUTE_MS) * MINUTE_MS;
   let minutes = 0;
-  for (let minute = start; minute < range.to; minute += MINUTE_MS) {
-    minutes++;
+  for (let minute = warmFrom; minute < range.to; minute += MINUTE_MS) {
     const count = byMinute.get(minute);
     const closed: ClosedMinute = { brand, minute, total: count?.total ?? 0, negative: count?.negative ?? 0, firstNegativeId: "" };
     if (count?.parts !== undefined && count.parts.length > 0) closed.parts = [...count.parts];
     const { judgement } = judge.closed(closed);
+    if (minute < start) {
+      // Before the range: the detectors learn, as the live ones had learnt by then (see spikes/warm-start.ts).
+      seriesJudge.closed(closed);
+      continue;
+    }
+    minutes++;
     const wallNow = minute + MINUTE_MS;
     // The brand's series, then its per-problem and per-source series, as the live flow judges a closed minute.
     const byBrand = reduceIncidents(book, { type: "minute", closed, judgement, wallNow }, settings.lifecycle);

@@ -41,6 +41,21 @@ describe("replayIncidents()", () => {
     expect(result.perWeek).toEqual([]);
   });
 
+  test("replayIncidents() with warmFrom starts the range with warm detectors: a surge in its first minutes fires at once", () => {
+    const day = 24 * 60 * MIN;
+    const surgeAt = 24 * 60 + 10; // ten minutes into the second day, where the range starts
+    const counts = history([{ at: surgeAt, minutes: 40, negative: 30 }]);
+    const range = { from: T0 + day, to: T0 + 2 * day };
+    const firedWarm = replayIncidents("Lumio", counts, { ...range, warmFrom: T0 }, SETTINGS).incidents.filter((i) => i.firedAt !== null);
+    expect(firedWarm).toHaveLength(1);
+    expect(firedWarm[0]!.firedAt! - (T0 + surgeAt * MIN)).toBeLessThanOrEqual(5 * MIN);
+    // The same range from cold: the detector is still warming up when the surge starts.
+    const firedCold = replayIncidents("Lumio", counts, range, SETTINGS).incidents.filter((i) => i.firedAt !== null);
+    expect(firedCold.every((i) => i.firedAt! > firedWarm[0]!.firedAt!)).toBe(true);
+    // Only the range's minutes are counted.
+    expect(replayIncidents("Lumio", counts, { ...range, warmFrom: T0 }, SETTINGS).minutes).toBe(24 * 60);
+  });
+
   test("replayIncidents() reads minutes with no stored count as zero", () => {
     const sparse = history([{ at: 36 * 60, minutes: 40, negative: 30 }]).filter((c) => c.negative > 0);
     const result = replayIncidents("Lumio", sparse, { from: T0, to: T0 + 2 * 24 * 60 * MIN }, SETTINGS);
