@@ -80,6 +80,7 @@ export async function startEarshot(
       staticDir,
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
+      pagerDutyWebhookSecret: secrets.pagerDutyWebhookSecret,
       slack: {
         signingSecret: secrets.slackSigningSecret,
         lang: config.alerts.lang,

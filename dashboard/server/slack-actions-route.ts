@@ -1,9 +1,9 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CHANNEL_LABELS } from "../../pipeline/alerts/templates/channel-labels";
 import { SLACK_ACK_ACTION } from "../../pipeline/alerts/slack";
 import type { Incident } from "../../pipeline/mention";
-import { HttpError } from "./http";
+import { HttpError, readCappedBody } from "./http";
+import { hmacSha256Hex, matchesAny } from "./hmac-signature";
 
 /**
  * Acknowledging from Slack itself: a notice's Acknowledge button (slack.ts,
@@ -54,7 +54,7 @@ export function createSlackActionsRoute(deps: SlackActionsDeps): SlackActionsHan
   return async (req, res) => {
     if (deps.signingSecret === null) throw new HttpError(404, "Slack actions are off: set EARSHOT_SLACK_SIGNING_SECRET");
     if (req.method !== "POST") throw new HttpError(405, "Slack posts interactions here", { Allow: "POST" });
-    const raw = await readBody(req);
+    const raw = await readCappedBody(req, MAX_BODY_BYTES);
     verifySignature(deps.signingSecret, req.headers["x-slack-request-timestamp"], req.headers["x-slack-signature"], raw, deps.now());
     const payload = readPayload(raw);
     const press = payload.actions?.find((a) => a.action_id === SLACK_ACK_ACTION);
@@ -93,9 +93,7 @@ function verifySignature(secret: string, timestamp: unknown, signature: unknown,
     throw new HttpError(401, "the request is not signed by Slack");
   }
   if (Math.abs(now / 1000 - Number(timestamp)) > MAX_SKEW_S) throw new HttpError(401, "the Slack signature is too old (more than 5 minutes)");
-  const expected = Buffer.from(`v0=${createHmac("sha256", secret).update(`v0:${timestamp}:`).update(raw).digest("hex")}`);
-  const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new HttpError(401, "the Slack signature does not match");
+  if (!matchesAny(`v0=${hmacSha256Hex(secret, `v0:${timestamp}:`, raw)}`, [signature])) throw new HttpError(401, "the Slack signature does not match");
 }
 
 function readPayload(raw: Buffer): BlockActionsPayload {
@@ -110,16 +108,6 @@ function readPayload(raw: Buffer): BlockActionsPayload {
   }
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `a Slack interaction is at most ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 /** "@anna" (Slack's username) or the display name; clipped, control characters removed. */
 export function presserName(user: BlockActionsPayload["user"]): string {

@@ -30,6 +30,7 @@ export const SECRET_ENV = {
   ingestSecret: "EARSHOT_INGEST_SECRET",
   ackLinkSecret: ACK_LINK_SECRET_ENV,
   slackSigningSecret: "EARSHOT_SLACK_SIGNING_SECRET",
+  pagerDutyWebhookSecret: "EARSHOT_PAGERDUTY_WEBHOOK_SECRET",
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -142,6 +143,7 @@ function readSecrets(env: Env): Secrets {
     ingestSecret: get(SECRET_ENV.ingestSecret),
     ackLinkSecret: get(SECRET_ENV.ackLinkSecret),
     slackSigningSecret: get(SECRET_ENV.slackSigningSecret),
+    pagerDutyWebhookSecret: get(SECRET_ENV.pagerDutyWebhookSecret),
     sourceCredentials: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
     ),

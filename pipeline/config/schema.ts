@@ -175,6 +175,8 @@ export interface Secrets {
   ackLinkSecret: string | null;
   /** EARSHOT_SLACK_SIGNING_SECRET: verifies Acknowledge presses Slack posts to /slack/actions. */
   slackSigningSecret: string | null;
+  /** EARSHOT_PAGERDUTY_WEBHOOK_SECRET: verifies PagerDuty's v3 webhooks posted to /pagerduty/webhook. */
+  pagerDutyWebhookSecret: string | null;
   /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
   sourceCredentials: Readonly<Record<string, string>>;
 }

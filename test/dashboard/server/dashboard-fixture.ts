@@ -107,6 +107,8 @@ export interface TestDashboard {
   /** The dashboard's clock (epoch ms); tests move it. */
   clock: { now: number };
   acknowledgeCalls: { key: string; by: string }[];
+  /** Every resolve the dashboard asked for (only with `withResolve`). */
+  resolveCalls: { key: string; by: string }[];
   distDir: string;
   close(): Promise<void>;
 }
@@ -137,8 +139,13 @@ export async function startTestDashboard(
     sourceHealth,
     ackLinkSecret = null,
     slack,
+    pagerDutyWebhookSecret = null,
+    withResolve = false,
     ...options
   }: Partial<DashboardOptions> & {
+    pagerDutyWebhookSecret?: string | null;
+    /** Give the dashboard a resolve port (stores the incident resolved). */
+    withResolve?: boolean;
     secureCookies?: boolean;
     sourceHealth?: () => readonly SourceHealthSnapshot[];
     ackLinkSecret?: string | null;
@@ -168,6 +175,15 @@ export async function startTestDashboard(
     await store.saveIncident(acknowledged);
     return acknowledged;
   };
+  const resolveCalls: { key: string; by: string }[] = [];
+  const resolve = async (key: string, by: string): Promise<Incident | null> => {
+    resolveCalls.push({ key, by });
+    const incident = await store.incident(key);
+    if (incident === null) return null;
+    const resolved: Incident = { ...incident, state: "resolved", resolvedAt: clock.now, updatedAt: clock.now };
+    await store.saveIncident(resolved);
+    return resolved;
+  };
   let running: RunningDashboard;
   try {
     running = await startDashboard(
@@ -183,6 +199,8 @@ export async function startTestDashboard(
         secureCookies,
         ackLinkSecret,
         ...(slack ? { slack } : {}),
+        pagerDutyWebhookSecret,
+        ...(withResolve ? { resolve } : {}),
         log,
         now: () => clock.now,
       },
@@ -200,6 +218,7 @@ export async function startTestDashboard(
     log,
     clock,
     acknowledgeCalls,
+    resolveCalls,
     distDir,
     async close() {
       events.complete();
