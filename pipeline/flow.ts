@@ -177,7 +177,15 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       const signals = s.type === "closed" ? seriesJudge.closed(s.minute) : seriesJudge.running(s.count, s.parts);
       const minute = s.type === "closed" ? s.minute : s.count;
       if (s.type === "closed" || signals.length > 0)
-        desk.apply({ type: "signals", brand: minute.brand, minute: minute.minute, signals, wallNow: scheduler.now(), firstNegativeId: minute.firstNegativeId });
+        desk.apply({
+          type: "signals",
+          brand: minute.brand,
+          minute: minute.minute,
+          signals,
+          wallNow: scheduler.now(),
+          firstNegativeId: minute.firstNegativeId,
+          early: s.type === "running",
+        });
     }),
     finalize(() => desk.complete()),
   );

@@ -45,6 +45,13 @@ export type IncidentEvent =
       wallNow: number;
       /** The brand's first negative mention in the minute, evidence for an incident a signal opens ("" if unknown). */
       firstNegativeId?: string;
+      /**
+       * Judged on a minute still running: it may open the incident or join a new
+       * signal to it, but the scores of signals already in it wait for the
+       * minute to close (a crisis minute would otherwise update the incident
+       * on every mention).
+       */
+      early?: boolean;
     };
 
 /** One sub-series of a brand, judged for a closed minute (spikes/judge-series.ts). */
@@ -221,16 +228,19 @@ function onMinute(
 const quiet = (episode: OpenEpisode): { quiet?: true } => (episode.announced === false ? { quiet: true } : {});
 
 /**
- * The brand's sub-series for one closed minute: spiking ones join (or open)
- * the brand's episode, the current scores of those already in it are kept up.
+ * The brand's sub-series for one minute: spiking ones join (or open) the
+ * brand's episode, the current scores of those already in it are kept up — on
+ * a closed minute only; an early look at a running minute only opens or joins.
  */
 function onSignals(
   book: IncidentBook,
-  { brand, minute, signals, wallNow, firstNegativeId = "" }: Extract<IncidentEvent, { type: "signals" }>,
+  { brand, minute, signals: judged, wallNow, firstNegativeId = "", early = false }: Extract<IncidentEvent, { type: "signals" }>,
   settings: LifecycleSettings,
 ) {
   const open = book.get(brand);
   const keepMs = settings.keepFiringMinutes * MINUTE_MS;
+  const known = open?.incident.signals ?? [];
+  const signals = early ? judged.filter((s) => s.judgement.spike && !known.some((k) => k.kind === s.kind && k.name === s.name)) : judged;
   if (open === undefined) {
     const spiking = signals.filter((s) => s.judgement.spike);
     if (spiking.length === 0) return { book, changes: [] };

@@ -202,6 +202,20 @@ describe("reduceIncidents() signals", () => {
     expect(changes[1]).toMatchObject({ kind: "updated" });
   });
 
+  test("reduceIncidents() takes from a running minute only what opens or joins: the scores of signals already in wait for its close", () => {
+    const opened = run([signals(0, [sig("problem", "outage", 12, true)])]);
+    const early = (list: ReturnType<typeof sig>[]): IncidentEvent => ({ ...signals(1, list), early: true } as IncidentEvent);
+    // The outage spiking again, higher, in the next running minute: nothing to save yet.
+    expect(run([early([sig("problem", "outage", 20, true, 0.95)])], opened.book).changes).toEqual([]);
+    // A new series spiking in it joins at once.
+    const joined = run([early([sig("problem", "outage", 20, true, 0.95), sig("problem", "service", 9, true)])], opened.book).changes;
+    expect(joined.map((c) => [c.kind, c.joined?.map((j) => j.name)])).toEqual([["updated", ["service"]]]);
+    expect(joined[0]!.incident.signals?.find((x) => x.name === "outage")?.peakNegative).toBe(12);
+    // The closed minute then brings the outage's new peak.
+    const closed = run([signals(1, [sig("problem", "outage", 20, true, 0.95)])], opened.book).changes;
+    expect(closed[0]!.incident.signals?.find((x) => x.name === "outage")?.peakNegative).toBe(20);
+  });
+
   test("reduceIncidents() keeps signals' current scores up to date without putting them on the timeline", () => {
     const opened = run([signals(0, [sig("problem", "outage", 12, true)])]);
     const { changes } = run([signals(1, [sig("problem", "outage", 4, false, 0.3)])], opened.book);
