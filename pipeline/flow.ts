@@ -37,7 +37,7 @@ import { compileProblemTerms, type CompiledProblemTerms } from "./stages/problem
 import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { scoreSentiment } from "./stages/score-sentiment";
 import type { SentimentScorer } from "./stages/sentiment/create-scorer";
-import { tagProblems } from "./stages/tag-problems";
+import { readsAsPraise, tagProblems } from "./stages/tag-problems";
 import { DEFAULT_PRIORITY_RULES, rankPriority, type PriorityRules } from "./stages/rank-priority";
 import type { Spill } from "./store/spill";
 import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
@@ -135,7 +135,7 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
       // Russian typed in Latin letters is read back into Cyrillic for the readers written for it.
       const readable = readableText(scored.text, scored.lang);
       scored.sentiment = score(readable, scored.lang, scored.rating);
-      scored.problems = tagProblems(readable, scored.lang, problemTerms);
+      scored.problems = tagProblems(readable, scored.lang, problemTerms, { praise: readsAsPraise(scored.sentiment) });
       scored.priority = rankPriority(scored, priorityRules);
       return scored;
     }),

@@ -9,7 +9,8 @@ import { compileProblemTerms, type CompiledProblemTerms } from "../stages/proble
 import { DEFAULT_PROBLEM_TERMS } from "../stages/problems/default-problem-terms";
 import { ProblemsDataError, readLabelledProblemLines } from "../stages/problems/labelled-problems";
 import { PROBLEM_TYPES, type ProblemType } from "../stages/problems/problem-types";
-import { tagProblems } from "../stages/tag-problems";
+import { scoreSentiment } from "../stages/score-sentiment";
+import { readsAsPraise, tagProblems } from "../stages/tag-problems";
 
 /**
  * `earshot eval problems [--data FILE.jsonl]… [--json] [--misses]`
@@ -152,8 +153,12 @@ export function evaluateProblems(rows: readonly LabelledProblems[], files: strin
   const byLang = new Map<string, Tally>();
   const all = emptyTally();
   const misses: Miss[] = [];
-  for (const row of rows) {
-    const tags = tagProblems(readableText(row.text, row.lang), row.lang, compiled);
+  // Read as the pipeline reads a mention: Russian typed in Latin letters back in Cyrillic, and praise
+  // (by the shipped sentiment model) left to the term lists.
+  const readable = rows.map((row) => readableText(row.text, row.lang));
+  const context = rows.map((row, i) => ({ praise: readsAsPraise(scoreSentiment(readable[i]!, row.lang, null)) }));
+  for (const [i, row] of rows.entries()) {
+    const tags = tagProblems(readable[i]!, row.lang, compiled, context[i]);
     const got = new Set(tags.map((t) => t.type));
     const expected = new Set(row.problems);
     let tally = byLang.get(row.lang);
@@ -177,11 +182,11 @@ export function evaluateProblems(rows: readonly LabelledProblems[], files: strin
   }
   // Timed apart from the scoring, after the pass above warmed the code up: a clock
   // read per line would cost as much as tagging a short line.
-  for (let warm = 0; warm < WARM_UP_ROUNDS; warm++) for (const row of rows) tagProblems(row.text, row.lang, compiled);
+  for (let warm = 0; warm < WARM_UP_ROUNDS; warm++) for (const [i, row] of rows.entries()) tagProblems(readable[i]!, row.lang, compiled, context[i]);
   const started = performance.now();
   let rounds = 0;
   do {
-    for (const row of rows) tagProblems(row.text, row.lang, compiled);
+    for (const [i, row] of rows.entries()) tagProblems(readable[i]!, row.lang, compiled, context[i]);
     rounds++;
   } while (performance.now() - started < TIMING_MS && rows.length > 0);
   const ms = performance.now() - started;

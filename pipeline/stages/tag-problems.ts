@@ -36,13 +36,34 @@ export type { ProblemTag, ProblemType } from "./problems/problem-types";
  * and reported speech ("they say it is down, it is not") are read literally;
  * cues and topics do not cross sentences ("Zamówiłem paczkę. Nadal nic." tags nothing).
  */
-export function tagProblems(text: string, lang: Lang, compiled: CompiledProblemTerms): ProblemTag[] {
+export function tagProblems(text: string, lang: Lang, compiled: CompiledProblemTerms, context: ProblemContext = {}): ProblemTag[] {
   const terms = lang === "pl" || lang === "ru" || lang === "uk" ? compiled[lang] : compiled.en;
   // The model learned Polish, Russian and English (Ukrainian reads as Russian, as with the lists);
-  // other languages get the English lists alone.
-  const modelLang = lang === "pl" ? 0 : lang === "ru" || lang === "uk" ? 1 : lang === "en" ? 2 : -1;
+  // other languages get the English lists alone. A text that reads as praise gets the lists alone too.
+  const modelLang = context.praise === true ? -1 : lang === "pl" ? 0 : lang === "ru" || lang === "uk" ? 1 : lang === "en" ? 2 : -1;
   return readProblems(typeof text === "string" ? text : "", terms, modelLang);
 }
+
+/** What else is known of the text when its problems are read. */
+export interface ProblemContext {
+  /**
+   * The text reads as praise (readsAsPraise): the model, which learnt topics
+   * as much as complaints, then adds no type of its own ("Świetna obsługa i
+   * szybka dostawa" is no delivery problem); the lists still tag.
+   */
+  praise?: boolean;
+}
+
+/**
+ * Praise, for ProblemContext: a positive sentiment with some confidence. On the
+ * held-out problem set this took the false tags on lines reporting no problem
+ * from 19.3 to 17.3 % with micro-F1 72.8 → 72.9; gating on any positive label
+ * cut them to 14.7 % but cost half a point of F1 (complaints read as positive
+ * by mistake lost their types).
+ */
+export const readsAsPraise = (sentiment: { label: string; confidence: number }): boolean =>
+  sentiment.label === "positive" && sentiment.confidence >= PRAISE_CONFIDENCE;
+const PRAISE_CONFIDENCE = 0.6;
 
 /** How many words a cue may stand from the topic it makes a complaint. */
 const CUE_WINDOW = 6;

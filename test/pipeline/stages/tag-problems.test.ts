@@ -4,7 +4,8 @@ import type { Lang } from "../../../pipeline/mention";
 import { compileProblemTerms } from "../../../pipeline/stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "../../../pipeline/stages/problems/default-problem-terms";
 import type { ProblemType } from "../../../pipeline/stages/problems/problem-types";
-import { tagProblems } from "../../../pipeline/stages/tag-problems";
+import { readsAsPraise, tagProblems } from "../../../pipeline/stages/tag-problems";
+import { scoreSentiment } from "../../../pipeline/stages/score-sentiment";
 
 // The tables below pin what the term lists decide; the model is tested apart at the end.
 const compiled = compileProblemTerms(DEFAULT_PROBLEM_TERMS, {}, { model: null });
@@ -221,3 +222,23 @@ describe("tagProblems() with the shipped model", () => {
     expect(modelTypes(text, "pl")).toContain("outage");
   });
 });
+
+describe("tagProblems() on praise", () => {
+  const terms = compileProblemTerms(DEFAULT_PROBLEM_TERMS);
+  test.each([
+    ["ru", "Поддержка ответила за минуту и всё решила, спасибо", ["service"]],
+    ["en", "Support sorted my refund in minutes, brilliant service", ["service"]],
+  ] as const)("a %s text that reads as praise gets no type from the model alone: %j", (lang, text, modelTypes) => {
+    expect(tagProblems(text, lang, terms).map((p) => p.type)).toEqual(modelTypes);
+    const sentiment = scoreSentiment(text, lang, null);
+    expect(readsAsPraise(sentiment)).toBe(true);
+    expect(tagProblems(text, lang, terms, { praise: true })).toEqual([]);
+  });
+
+  test("the term lists still tag a complaint inside praise, and a complaint is never praise", () => {
+    expect(tagProblems("Great staff, but the app crashed again this morning", "en", terms, { praise: true }).map((p) => p.type)).toContain("outage");
+    expect(readsAsPraise(scoreSentiment("Aplikacja znowu nie działa, masakra", "pl", null))).toBe(false);
+    expect(readsAsPraise({ label: "positive", confidence: 0.55 })).toBe(false);
+  });
+});
+
