@@ -81,6 +81,7 @@ export async function startEarshot(
       secureCookies: config.dashboard.secureCookies,
       ackLinkSecret: secrets.ackLinkSecret,
       pagerDutyWebhookSecret: secrets.pagerDutyWebhookSecret,
+      opsgenieWebhookToken: secrets.opsgenieWebhookToken,
       slack: {
         signingSecret: secrets.slackSigningSecret,
         lang: config.alerts.lang,

@@ -24,6 +24,7 @@ import { applySecurityHeaders, HttpError, isHttpError, sendError } from "./http"
 import { createIngest, DEFAULT_INGEST_LIMIT, type IngestDeps, type IngestHandler } from "./ingest";
 import { DEFAULT_LIVE_OPTIONS, LiveHub, type LiveHubOptions } from "./live";
 import { isSameOrigin } from "./same-origin";
+import { createOpsgenieWebhookRoute } from "./opsgenie-webhook-route";
 import { createPagerDutyWebhookRoute } from "./pagerduty-webhook-route";
 import { createSlackActionsRoute } from "./slack-actions-route";
 import { createStaticHandler } from "./static-files";
@@ -75,6 +76,8 @@ export interface DashboardDeps {
   slack?: { signingSecret: string | null; respond(url: string, body: unknown): Promise<void>; lang: "en" | "pl" | "ru" };
   /** EARSHOT_PAGERDUTY_WEBHOOK_SECRET: verifies PagerDuty's v3 webhooks at /pagerduty/webhook (pagerduty-webhook-route.ts); without it that route is 404. */
   pagerDutyWebhookSecret?: string | null;
+  /** EARSHOT_OPSGENIE_WEBHOOK_TOKEN: the token Opsgenie's webhook integration sends to /opsgenie/webhook (opsgenie-webhook-route.ts); without it that route is 404. */
+  opsgenieWebhookToken?: string | null;
   /** Weekly reports: the zone weeks start in (reports.weekly.timeZone, else alerts.timeZone; the machine's by default) and the configured brands. */
   reports?: { timeZone: string; brands: readonly string[] };
   /** The dashboard's logger (already a child for this component). */
@@ -169,6 +172,12 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
     log,
   });
+  const opsgenieWebhook = createOpsgenieWebhookRoute({
+    token: deps.opsgenieWebhookToken ?? null,
+    acknowledge: deps.acknowledge,
+    ...(deps.resolve ? { resolve: deps.resolve } : {}),
+    log,
+  });
   const hub = new LiveHub(
     { store: deps.store, events$: deps.events$, auth, log, now: deps.now, ...(options.scheduler ? { scheduler: options.scheduler } : {}) },
     { ...DEFAULT_LIVE_OPTIONS, ...options.live },
@@ -188,8 +197,9 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     if (path.startsWith("/ack/")) return ackRoute(req, res, url);
     // Slack's interactions are signed with the app's signing secret (see slack-actions-route.ts).
     if (path === "/slack/actions") return slackActions(req, res);
-    // So are PagerDuty's webhooks (see pagerduty-webhook-route.ts).
+    // So are PagerDuty's webhooks, and Opsgenie's carry a shared token (see their routes).
     if (path === "/pagerduty/webhook") return pagerDutyWebhook(req, res);
+    if (path === "/opsgenie/webhook") return opsgenieWebhook(req, res);
     // A cross-site form can neither set a custom header nor fake Origin, so
     // with the SameSite=Strict cookie this stops cross-site requests.
     if (STATE_CHANGING.has(method)) {

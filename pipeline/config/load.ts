@@ -31,6 +31,7 @@ export const SECRET_ENV = {
   ackLinkSecret: ACK_LINK_SECRET_ENV,
   slackSigningSecret: "EARSHOT_SLACK_SIGNING_SECRET",
   pagerDutyWebhookSecret: "EARSHOT_PAGERDUTY_WEBHOOK_SECRET",
+  opsgenieWebhookToken: "EARSHOT_OPSGENIE_WEBHOOK_TOKEN",
 } as const;
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -144,6 +145,7 @@ function readSecrets(env: Env): Secrets {
     ackLinkSecret: get(SECRET_ENV.ackLinkSecret),
     slackSigningSecret: get(SECRET_ENV.slackSigningSecret),
     pagerDutyWebhookSecret: get(SECRET_ENV.pagerDutyWebhookSecret),
+    opsgenieWebhookToken: get(SECRET_ENV.opsgenieWebhookToken),
     sourceCredentials: Object.fromEntries(
       Object.entries(env).filter((e): e is [string, string] => e[0].startsWith("EARSHOT_") && e[1] !== undefined && e[1] !== ""),
     ),
@@ -158,6 +160,9 @@ function secretProblems(config: Config, secrets: Secrets): string[] {
     problems.push(`✖ ${SECRET_ENV.adminPassword} must have at least 8 characters\n  → at env.${SECRET_ENV.adminPassword}`);
   if (secrets.ingestSecret !== null && secrets.ingestSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.ingestSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.ingestSecret}`);
+  // Opsgenie sends it as a plain header (it signs nothing), so it must be hard to guess.
+  if (secrets.opsgenieWebhookToken !== null && secrets.opsgenieWebhookToken.length < 32)
+    problems.push(`✖ ${SECRET_ENV.opsgenieWebhookToken} must have at least 32 characters\n  → at env.${SECRET_ENV.opsgenieWebhookToken}`);
   problems.push(...channelProblems(config.alerts.channels, secrets.sourceCredentials));
   if (secrets.sessionSecret !== null && secrets.sessionSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.sessionSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.sessionSecret}`);

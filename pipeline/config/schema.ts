@@ -177,6 +177,8 @@ export interface Secrets {
   slackSigningSecret: string | null;
   /** EARSHOT_PAGERDUTY_WEBHOOK_SECRET: verifies PagerDuty's v3 webhooks posted to /pagerduty/webhook. */
   pagerDutyWebhookSecret: string | null;
+  /** EARSHOT_OPSGENIE_WEBHOOK_TOKEN: the header Opsgenie's webhook integration sends to /opsgenie/webhook. */
+  opsgenieWebhookToken: string | null;
   /** Every EARSHOT_* variable, for the credentials sources declare (e.g. EARSHOT_REDDIT_CLIENT_SECRET). */
   sourceCredentials: Readonly<Record<string, string>>;
 }

@@ -140,10 +140,12 @@ export async function startTestDashboard(
     ackLinkSecret = null,
     slack,
     pagerDutyWebhookSecret = null,
+    opsgenieWebhookToken = null,
     withResolve = false,
     ...options
   }: Partial<DashboardOptions> & {
     pagerDutyWebhookSecret?: string | null;
+    opsgenieWebhookToken?: string | null;
     /** Give the dashboard a resolve port (stores the incident resolved). */
     withResolve?: boolean;
     secureCookies?: boolean;
@@ -200,6 +202,7 @@ export async function startTestDashboard(
         ackLinkSecret,
         ...(slack ? { slack } : {}),
         pagerDutyWebhookSecret,
+        opsgenieWebhookToken,
         ...(withResolve ? { resolve } : {}),
         log,
         now: () => clock.now,
