@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { actorName } from "../../pipeline/alerts/actor-name";
 import type { Incident } from "../../pipeline/mention";
 import { HttpError, readCappedBody } from "./http";
 import { matchesAny } from "./hmac-signature";
@@ -32,7 +33,6 @@ export type OpsgenieWebhookHandler = (req: IncomingMessage, res: ServerResponse)
 
 export const OPSGENIE_TOKEN_HEADER = "x-earshot-token";
 const MAX_BODY_BYTES = 256 * 1024;
-const MAX_NAME_CHARS = 64;
 
 export function createOpsgenieWebhookRoute(deps: OpsgenieWebhookDeps): OpsgenieWebhookHandler {
   return async (req, res) => {
@@ -51,17 +51,11 @@ export function createOpsgenieWebhookRoute(deps: OpsgenieWebhookDeps): OpsgenieW
     const action = body?.action;
     // Other actions (Create, AddNote, …) are welcome and change nothing here.
     if (typeof key === "string" && key !== "" && (action === "Acknowledge" || action === "Close")) {
-      const by = userName(body.alert?.username);
+      const username = body.alert?.username;
+      const by = actorName(typeof username === "string" ? username : null, "Opsgenie");
       const incident = action === "Acknowledge" ? await deps.acknowledge(key, by) : await deps.resolve?.(key, by);
       if (incident !== null && incident !== undefined) deps.log.info({ incident: key, by, action }, "incident changed from Opsgenie");
     }
     res.writeHead(204).end();
   };
-}
-
-/** "anna@example.com (Opsgenie)": the user who acted, clipped, control characters removed. */
-function userName(username: unknown): string {
-  const name = typeof username === "string" && username.trim() !== "" ? username.trim() : "someone";
-  // eslint-disable-next-line no-control-regex
-  return `${name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_NAME_CHARS)} (Opsgenie)`;
 }

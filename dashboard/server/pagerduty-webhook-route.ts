@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { actorName } from "../../pipeline/alerts/actor-name";
 import type { Incident } from "../../pipeline/mention";
 import { HttpError, readCappedBody } from "./http";
 import { hmacSha256Hex, matchesAny } from "./hmac-signature";
@@ -32,7 +33,6 @@ export interface PagerDutyWebhookDeps {
 export type PagerDutyWebhookHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 const MAX_BODY_BYTES = 256 * 1024;
-const MAX_NAME_CHARS = 64;
 
 interface WebhookEvent {
   event?: {
@@ -61,17 +61,11 @@ export function createPagerDutyWebhookRoute(deps: PagerDutyWebhookDeps): PagerDu
     const key = event?.data?.incident_key;
     // Other events (notes, reassignments, services) are welcome and change nothing here.
     if (typeof key === "string" && key !== "" && (type === "incident.acknowledged" || type === "incident.resolved")) {
-      const by = agentName(event?.agent?.summary);
+      const summary = event?.agent?.summary;
+      const by = actorName(typeof summary === "string" ? summary : null, "PagerDuty");
       const incident = type === "incident.acknowledged" ? await deps.acknowledge(key, by) : await deps.resolve?.(key, by);
       if (incident !== null && incident !== undefined) deps.log.info({ incident: key, by, type }, "incident changed from PagerDuty");
     }
     res.writeHead(204).end();
   };
-}
-
-/** "Anna Nowak (PagerDuty)": the agent's summary, clipped, control characters removed. */
-function agentName(summary: unknown): string {
-  const name = typeof summary === "string" && summary.trim() !== "" ? summary.trim() : "someone";
-  // eslint-disable-next-line no-control-regex
-  return `${name.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_NAME_CHARS)} (PagerDuty)`;
 }

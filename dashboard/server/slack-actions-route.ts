@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { actorName } from "../../pipeline/alerts/actor-name";
 import { CHANNEL_LABELS } from "../../pipeline/alerts/templates/channel-labels";
 import { SLACK_ACK_ACTION } from "../../pipeline/alerts/slack";
 import type { Incident } from "../../pipeline/mention";
@@ -40,7 +41,6 @@ export type SlackActionsHandler = (req: IncomingMessage, res: ServerResponse) =>
 
 const MAX_BODY_BYTES = 64 * 1024;
 const MAX_SKEW_S = 5 * 60;
-const MAX_NAME_CHARS = 64;
 
 interface BlockActionsPayload {
   type?: string;
@@ -109,9 +109,7 @@ function readPayload(raw: Buffer): BlockActionsPayload {
 }
 
 
-/** "@anna" (Slack's username) or the display name; clipped, control characters removed. */
+/** "@anna" (Slack's username) or the display name. */
 export function presserName(user: BlockActionsPayload["user"]): string {
-  const raw = user?.username ? `@${user.username}` : user?.name || user?.id || "someone";
-  // eslint-disable-next-line no-control-regex
-  return `${raw.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_NAME_CHARS)} (Slack)`;
+  return actorName(user?.username ? `@${user.username}` : user?.name || user?.id, "Slack");
 }

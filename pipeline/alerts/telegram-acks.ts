@@ -3,6 +3,7 @@ import type { SafeHttp } from "../../collectors/http";
 import type { Logger } from "../../collectors/source";
 import type { Incident } from "../mention";
 import type { Notice } from "./notifier";
+import { actorName } from "./actor-name";
 import { CHANNEL_LABELS } from "./templates/channel-labels";
 
 /**
@@ -73,7 +74,6 @@ interface Update {
 
 const ERROR_PAUSE_MS = 5_000;
 const CONFLICT_PAUSE_MS = 60_000;
-const MAX_NAME_CHARS = 64;
 
 /** Starts reading button presses; `stop()` ends the current long poll at once. */
 export function startTelegramAcks(
@@ -167,11 +167,9 @@ export function startTelegramAcks(
   };
 }
 
-/** "@anna" when the presser has a username, else their name; clipped, control characters removed. */
+/** "@anna" when the presser has a username, else their name. */
 export function presserName(user: TelegramUser): string {
-  const raw = user.username ? `@${user.username}` : [user.first_name, user.last_name].filter(Boolean).join(" ") || `user ${user.id}`;
-  // eslint-disable-next-line no-control-regex
-  return `${raw.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, MAX_NAME_CHARS)} (Telegram)`;
+  return actorName(user.username ? `@${user.username}` : [user.first_name, user.last_name].filter(Boolean).join(" ") || `user ${user.id}`, "Telegram");
 }
 
 /** The token sits in the URL path: an error that repeats the URL must not carry it into the log. */
