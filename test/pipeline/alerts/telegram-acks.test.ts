@@ -1,4 +1,3 @@
-import { createServer, type Server } from "node:http";
 import { afterEach, describe, expect, test } from "vitest";
 import { createSafeHttp } from "../../../collectors/http";
 import { ackCallbackData, presserName, startTelegramAcks } from "../../../pipeline/alerts/telegram-acks";
@@ -6,77 +5,11 @@ import { telegramMessage } from "../../../pipeline/alerts/telegram";
 import { IncidentDesk } from "../../../pipeline/incidents/incident-desk";
 import { bookFromStored } from "../../../pipeline/incidents/lifecycle";
 import type { Incident } from "../../../pipeline/mention";
+import { startBotApi } from "./support/bot-api";
 import { notice, spike } from "./support/incident";
 
 const TOKEN = "123456789:AAHsecretBotToken_xyz";
 const CHAT = -1001234567890;
-
-/**
- * A Bot API server on 127.0.0.1 at its wire format: getUpdates answers the
- * updates from `offset` on, holding the request (long polling) while there
- * are none; answerCallbackQuery and editMessageReplyMarkup answer ok. Every
- * call is recorded.
- */
-interface BotApi {
-  base: string;
-  calls: { method: string; body: Record<string, unknown> }[];
-  push(update: Record<string, unknown>): void;
-  /** Resolves once `method` has been called `n` times. */
-  waitFor(method: string, n: number): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function startBotApi(options: { getUpdatesStatus?: number } = {}): Promise<BotApi> {
-  const updates: Record<string, unknown>[] = [];
-  const calls: BotApi["calls"] = [];
-  let wake: (() => void) | null = null;
-  const waiters: { method: string; n: number; done: () => void }[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = "";
-    req.on("data", (c: Buffer) => (raw += c.toString("utf8")));
-    req.on("end", async () => {
-      const method = (req.url ?? "").split("/").pop() ?? "";
-      const body = raw === "" ? {} : (JSON.parse(raw) as Record<string, unknown>);
-      expect(req.url).toBe(`/bot${TOKEN}/${method}`);
-      calls.push({ method, body });
-      for (const w of waiters) if (calls.filter((c) => c.method === w.method).length >= w.n) w.done();
-      const reply = (status: number, json: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
-      if (method !== "getUpdates") return reply(200, { ok: true, result: true });
-      if (options.getUpdatesStatus !== undefined) {
-        return reply(options.getUpdatesStatus, { ok: false, error_code: options.getUpdatesStatus, description: "Conflict: can't use getUpdates method while webhook is active" });
-      }
-      const offset = Number(body.offset ?? 0);
-      const pending = () => updates.filter((u) => Number(u.update_id) >= offset);
-      if (pending().length === 0) {
-        await new Promise<void>((r) => {
-          wake = r;
-          setTimeout(r, Number(body.timeout ?? 0) * 1000);
-        });
-      }
-      reply(200, { ok: true, result: pending() });
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    base: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    calls,
-    push(update) {
-      updates.push(update);
-      wake?.();
-    },
-    waitFor: (method, n) =>
-      new Promise<void>((done) => {
-        if (calls.filter((c) => c.method === method).length >= n) done();
-        else waiters.push({ method, n, done });
-      }),
-    close: () =>
-      new Promise<void>((r) => {
-        wake?.();
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
-}
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 const press = (updateId: number, data: string, chat = CHAT, from: Record<string, unknown> = { id: 7, first_name: "Anna", username: "anna_pr" }) => ({
@@ -100,7 +33,7 @@ afterEach(async () => {
 });
 
 async function setup(options: { getUpdatesStatus?: number; lang?: "en" | "pl" | "ru" } = {}) {
-  const api = await startBotApi(options);
+  const api = await startBotApi(TOKEN, options);
   const http = createSafeHttp({ allowPrivateNetworks: true });
   const desk = new IncidentDesk(bookFromStored([spike]), { keepFiringMinutes: 15 });
   const acknowledged: string[] = [];
