@@ -160,6 +160,11 @@ function secretProblems(config: Config, secrets: Secrets): string[] {
     problems.push(`✖ ${SECRET_ENV.adminPassword} must have at least 8 characters\n  → at env.${SECRET_ENV.adminPassword}`);
   if (secrets.ingestSecret !== null && secrets.ingestSecret.length < 32)
     problems.push(`✖ ${SECRET_ENV.ingestSecret} must have at least 32 characters\n  → at env.${SECRET_ENV.ingestSecret}`);
+  const slackAt = config.alerts.channels.findIndex((c) => c.channel === "slack" && c.acknowledgeInSlack);
+  if (slackAt >= 0 && secrets.slackSigningSecret === null)
+    problems.push(
+      `✖ acknowledgeInSlack is set but ${SECRET_ENV.slackSigningSecret} is not: Slack's button presses could not be verified\n  → at alerts.channels[${slackAt}].acknowledgeInSlack`,
+    );
   // Opsgenie sends it as a plain header (it signs nothing), so it must be hard to guess.
   if (secrets.opsgenieWebhookToken !== null && secrets.opsgenieWebhookToken.length < 32)
     problems.push(`✖ ${SECRET_ENV.opsgenieWebhookToken} must have at least 32 characters\n  → at env.${SECRET_ENV.opsgenieWebhookToken}`);

@@ -71,6 +71,14 @@ describe("loadConfig()", () => {
     expect(problemsOf(() => loadConfig(path, {}))).toContain("EARSHOT_WEBHOOK_SECRET");
   });
 
+  test("loadConfig() requires the Slack signing secret when Slack buttons acknowledge, and a long Opsgenie token", () => {
+    const path = file("slack-ack.json", JSON.stringify({ alerts: { channels: [{ channel: "slack", acknowledgeInSlack: true }] } }));
+    const env = { EARSHOT_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x" };
+    expect(problemsOf(() => loadConfig(path, env))).toContain("alerts.channels[0].acknowledgeInSlack");
+    expect(() => loadConfig(path, { ...env, EARSHOT_SLACK_SIGNING_SECRET: "8f742231b10e8888abcd99yyyzzz85a5" })).not.toThrow();
+    expect(problemsOf(() => loadConfig(null, { EARSHOT_OPSGENIE_WEBHOOK_TOKEN: "short" }))).toContain("EARSHOT_OPSGENIE_WEBHOOK_TOKEN must have at least 32 characters");
+  });
+
   test("loadConfig() accepts a brand's escalation path of configured contacts", () => {
     const config = {
       alerts: { channels: [{ channel: "slack", name: "pr-room" }, { channel: "pagerduty", name: "on-call" }] },
