@@ -27,9 +27,21 @@ const TOKEN_1 = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlNIQTI1NjpzS3dsMnlsV0VtMjVmcXhwTU4
 const TOKEN_2 = "eyJhbGciOiJSUzI1NiIsImtpZCI6IlNIQTI1NjpzS3dsMnlsV0VtMjVmcXhwTU40cWY4MXE2OWFFdWFyMnpLMUdhVGxjdWNZIiwidHlwIjoiSldUIn0.recorded-app-token-2";
 const listing = (file: string, headers: Record<string, string> = QUOTA): RecordedResponse => ({ file: `reddit/${file}`, contentType: JSON_TYPE, headers });
 
-/** Options pointing both the API and the token endpoint at the recorded server. */
+/**
+ * Options pointing both the API and the token endpoint at the recorded server.
+ * Tokens are cached per token endpoint and app, and a new server may get a
+ * port an earlier test's had: the query string (dropped when the token path
+ * is resolved) gives each server its own cache entry.
+ */
+const serverIds = new WeakMap<RecordedServer, number>();
+let nextServerId = 0;
+const serverId = (server: RecordedServer): number => {
+  let id = serverIds.get(server);
+  if (id === undefined) serverIds.set(server, (id = nextServerId++));
+  return id;
+};
 const options = (server: RecordedServer, extra: Record<string, unknown> = {}): RedditOptions =>
-  reddit.options.parse({ query: "lumio", baseUrl: server.baseUrl, authBaseUrl: server.baseUrl, ...extra });
+  reddit.options.parse({ query: "lumio", baseUrl: server.baseUrl, authBaseUrl: `${server.baseUrl}/?server=${serverId(server)}`, ...extra });
 
 /** The query string of the n-th request the server received. */
 function params(server: RecordedServer, n: number): Record<string, string> {
