@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { verifyAck } from "../../pipeline/alerts/ack-link";
+import { ackOutcome } from "../../pipeline/alerts/ack-outcome";
 import type { Incident } from "../../pipeline/mention";
 import { HttpError } from "./http";
 
@@ -48,12 +49,8 @@ export function createAckRoute(deps: AckRouteDeps): AckHandler {
     if (req.method !== "POST") throw new HttpError(405, "use GET to see the incident or POST to acknowledge it", { Allow: "GET, HEAD, POST" });
     const incident = await deps.acknowledge(key, ACK_LINK_ACTOR);
     if (incident === null) throw new HttpError(404, "no such incident");
-    const body =
-      incident.state === "resolved"
-        ? text.gone
-        : incident.acknowledgedBy !== null && incident.acknowledgedBy !== ACK_LINK_ACTOR
-          ? `${text.already} ${escapeHtml(incident.acknowledgedBy)}`
-          : text.done;
+    const outcome = ackOutcome(incident, ACK_LINK_ACTOR);
+    const body = outcome.kind === "not-open" ? text.gone : outcome.kind === "already" ? `${text.already} ${escapeHtml(outcome.by)}` : text.done;
     return sendPage(res, 200, text.title, `<p>${escapeHtml(key)}</p><p>${body}</p>`);
   };
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { ackOutcome } from "../../pipeline/alerts/ack-outcome";
 import { actorName } from "../../pipeline/alerts/actor-name";
-import { CHANNEL_LABELS } from "../../pipeline/alerts/templates/channel-labels";
+import { chatAckText } from "../../pipeline/alerts/templates/channel-labels";
 import { SLACK_ACK_ACTION } from "../../pipeline/alerts/slack";
 import type { Incident } from "../../pipeline/mention";
 import { HttpError, readCappedBody } from "./http";
@@ -62,19 +63,19 @@ export function createSlackActionsRoute(deps: SlackActionsDeps): SlackActionsHan
     // Other interactions (the Open button's click, for one) need only the 200.
     if (press === undefined || typeof press.value !== "string" || press.value === "") return ok();
     const by = presserName(payload.user);
-    const labels = CHANNEL_LABELS[deps.lang].chatAck;
     // Acknowledged before the 200 (the desk answers in microseconds, well within Slack's 3 s);
     // what the channel sees next goes to response_url.
     const incident = await deps.acknowledge(press.value, by);
     ok();
     const responseUrl = payload.response_url;
     if (typeof responseUrl !== "string" || !/^https?:\/\//.test(responseUrl)) return;
+    const outcome = ackOutcome(incident, by);
+    const text = chatAckText(deps.lang, outcome);
+    // The channel sees who took it; a press that changed nothing is told to the presser only.
     const answer =
-      incident === null || incident.state === "resolved"
-        ? { response_type: "ephemeral", replace_original: false, text: labels.notOpen }
-        : incident.acknowledgedBy !== null && incident.acknowledgedBy !== by
-          ? { response_type: "ephemeral", replace_original: false, text: labels.already(incident.acknowledgedBy) }
-          : { replace_original: true, text: labels.done, blocks: withoutAckButton(payload.message?.blocks ?? [], `✅ ${labels.done} — ${by}`) };
+      outcome.kind === "done"
+        ? { replace_original: true, text, blocks: withoutAckButton(payload.message?.blocks ?? [], `✅ ${text} — ${by}`) }
+        : { response_type: "ephemeral", replace_original: false, text };
     await deps.respond(responseUrl, answer).catch((err: unknown) => deps.log.warn({ err }, "Slack response_url refused the answer"));
     if (incident !== null) deps.log.info({ incident: press.value, by }, "incident acknowledged from Slack");
   };

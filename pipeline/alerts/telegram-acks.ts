@@ -3,8 +3,9 @@ import type { SafeHttp } from "../../collectors/http";
 import type { Logger } from "../../collectors/source";
 import type { Incident } from "../mention";
 import type { Notice } from "./notifier";
+import { ackOutcome } from "./ack-outcome";
 import { actorName } from "./actor-name";
-import { CHANNEL_LABELS } from "./templates/channel-labels";
+import { CHANNEL_LABELS, chatAckText } from "./templates/channel-labels";
 
 /**
  * Acknowledging an incident from Telegram itself: the notice's "Acknowledge"
@@ -114,12 +115,7 @@ export function startTelegramAcks(
     }
     const by = presserName(press.from);
     const incident = await acknowledge(key, by);
-    const text =
-      incident === null || incident.state === "resolved"
-        ? labels.notOpen
-        : incident.acknowledgedBy !== null && incident.acknowledgedBy !== by
-          ? labels.already(incident.acknowledgedBy)
-          : labels.done;
+    const text = chatAckText(options.lang, ackOutcome(incident, by));
     await call("answerCallbackQuery", { callback_query_id: press.id, text: text.slice(0, 200) });
     if (incident !== null && press.message !== undefined) {
       // The notice keeps its other buttons (the dashboard link); the spent one goes.

@@ -1,4 +1,5 @@
 import type { Incident } from "../../mention";
+import type { AckOutcome } from "../ack-outcome";
 import type { Notice, NoticeEvent } from "../notifier";
 
 /**
@@ -115,3 +116,9 @@ export function noticeTitle(notice: Notice): string {
 
 /** One coloured mark per state, the same in every channel. */
 export const EVENT_MARK: Record<NoticeEvent, string> = { firing: "🔴", acknowledged: "🟡", resolved: "🟢" };
+
+/** The answer to someone who acknowledged from inside a chat (Telegram, Slack), in the contact's language. */
+export function chatAckText(lang: Notice["lang"], outcome: AckOutcome): string {
+  const labels = CHANNEL_LABELS[lang].chatAck;
+  return outcome.kind === "not-open" ? labels.notOpen : outcome.kind === "already" ? labels.already(outcome.by) : labels.done;
+}
