@@ -113,7 +113,7 @@ export class SeriesJudge {
         series.delete(key); // deleting the current entry is safe while iterating a Map
         continue;
       }
-      judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, ...outageOf(parsed, parts), judgement });
+      judged.push({ kind: parsed.kind, name: parsed.name, minute: minute.minute, negative, ...outageOf(parsed, (k) => parts.get(k)), judgement });
     }
     return judged;
   }
@@ -127,7 +127,6 @@ export class SeriesJudge {
     if (series === undefined) return [];
     const settings = this.#settingsOf(count.brand);
     const judged: SeriesJudged[] = [];
-    let byKey: Map<string, SeriesPart> | undefined;
     for (const part of parts) {
       if (part.negative < settings.minNegatives) continue; // the cheap check first: most mentions stop here
       const entry = series.get(part.series);
@@ -136,10 +135,9 @@ export class SeriesJudge {
       if (entry.state.lastAt !== null && count.minute <= entry.state.lastAt) continue;
       const total = parsed.kind === "problem" ? count.total : part.total;
       const { judgement } = detectSpike(entry.state, { at: count.minute, negative: part.negative, total }, settings);
-      byKey ??= new Map(parts.map((p) => [p.series, p]));
-      if (judgement.spike) {
-        judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, ...outageOf(parsed, byKey), judgement });
-      }
+      if (!judgement.spike) continue;
+      const outage = outageOf(parsed, (k) => parts.find((p) => p.series === k));
+      judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, ...outage, judgement });
     }
     return judged;
   }
@@ -153,6 +151,6 @@ export class SeriesJudge {
 }
 
 /** A source's outage reports in the minute, from the parts counted beside it (series-key.ts); nothing for a problem series. */
-function outageOf(series: { kind: SeriesKind; name: string }, parts: ReadonlyMap<string, SeriesPart>): { outageNegative?: number } {
-  return series.kind === "source" ? { outageNegative: parts.get(sourceOutageKey(series.name))?.negative ?? 0 } : {};
+function outageOf(series: { kind: SeriesKind; name: string }, partOf: (key: string) => SeriesPart | undefined): { outageNegative?: number } {
+  return series.kind === "source" ? { outageNegative: partOf(sourceOutageKey(series.name))?.negative ?? 0 } : {};
 }

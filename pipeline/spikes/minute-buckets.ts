@@ -123,17 +123,20 @@ export class MinuteBuckets {
 
   /**
    * The running counts of some of a brand's sub-series in a minute still open
-   * (those a mention just counted in): what the early judgement of the
-   * sub-series reads (judge-series.ts). Series with no mention yet are left out.
+   * (those a mention just counted in, and `also` when it is not among them):
+   * what the early judgement of the sub-series reads (judge-series.ts). Series
+   * with no mention yet are left out.
    */
-  partsOf(brand: string, minute: number, series: readonly string[]): SeriesPart[] {
+  partsOf(brand: string, minute: number, series: readonly string[], also?: string): SeriesPart[] {
     const parts = this.#brands.get(brand)?.open.get(minute)?.parts;
     if (parts === undefined) return [];
     const out: SeriesPart[] = [];
-    for (const key of series) {
+    const add = (key: string) => {
       const part = parts.get(key);
       if (part !== undefined) out.push({ series: key, total: part.total, negative: part.negative });
-    }
+    };
+    series.forEach(add);
+    if (also !== undefined && !series.includes(also)) add(also);
     return out;
   }
 

@@ -6,8 +6,8 @@ import { seriesOf, sourceOutageKey } from "./series-key";
 export type MinuteSignal =
   /**
    * The running count of a minute that is still open (for the live timeline
-   * and early alerts), with the running counts of the sub-series the mention
-   * counted in (empty unless sub-series are counted).
+   * and early alerts), with the running counts of the sub-series a negative
+   * mention counted in (empty for other mentions and unless sub-series are counted).
    */
   | { type: "running"; count: ClosedMinute; parts: SeriesPart[] }
   /** A minute closed for judging. */
@@ -45,10 +45,10 @@ export function minuteCounts(
           const series = countSeries ? seriesOf(m) : undefined;
           const count = buckets.add(m.brand, m.publishedAt, negative, m.id, scheduler.now(), series);
           if (count !== null) {
-            // The source's outage reports so far too, even when this mention is not one.
-            const outageKey = sourceOutageKey(m.source);
-            const wanted = series === undefined ? [] : series.includes(outageKey) ? series : [...series, outageKey];
-            const parts = buckets.partsOf(m.brand, count.minute, wanted);
+            // Only a negative mention can tip a sub-series (a positive one adds to the totals
+            // alone, which lowers the negative share), so only it reads their running counts,
+            // with the source's outage reports so far, whether or not it is one of them.
+            const parts = series !== undefined && negative ? buckets.partsOf(m.brand, count.minute, series, sourceOutageKey(m.source)) : [];
             subscriber.next({ type: "running", count, parts });
           }
           closeDue();

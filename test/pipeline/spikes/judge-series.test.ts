@@ -186,6 +186,12 @@ describe("MinuteBuckets series parts", () => {
       { series: "problem:outage", total: 1, negative: 1 },
       { series: "source:forum", total: 2, negative: 1 },
     ]);
+    // `also`: one more series read beside them, once even when it is among them already.
+    expect(buckets.partsOf("Lumio", T0, ["source:forum"], "problem:outage")).toEqual([
+      { series: "source:forum", total: 2, negative: 1 },
+      { series: "problem:outage", total: 1, negative: 1 },
+    ]);
+    expect(buckets.partsOf("Lumio", T0, ["problem:outage"], "problem:outage")).toEqual([{ series: "problem:outage", total: 1, negative: 1 }]);
     expect(buckets.partsOf("Lumio", T0 + MINUTE, ["source:forum"])).toEqual([]);
     expect(buckets.partsOf("Aster", T0, ["source:forum"])).toEqual([]);
   });
