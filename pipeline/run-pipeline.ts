@@ -147,7 +147,7 @@ export async function runPipeline(
   });
   // Acknowledge buttons pressed inside Telegram (alerts/telegram-acks.ts).
   const telegramAcks = telegramAckSetups(config.alerts.channels, secrets.sourceCredentials, config.alerts.lang).map((setup) =>
-    startTelegramAcks(setup, http, (key, by) => acknowledge(key, by), log.child({ component: "telegram-acks" })),
+    startTelegramAcks(setup, http, acknowledge, log.child({ component: "telegram-acks" })),
   );
   const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
   void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));

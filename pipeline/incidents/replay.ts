@@ -1,7 +1,7 @@
 import { MinuteJudge } from "../spikes/judge-minutes";
 import { SeriesJudge, type SeriesLimits } from "../spikes/judge-series";
-import { MINUTE_MS, type ClosedMinute } from "../spikes/minute-buckets";
-import type { StoredMinute } from "../spikes/warm-start";
+import { MINUTE_MS } from "../spikes/minute-buckets";
+import { closedFromStored, type StoredMinute } from "../spikes/warm-start";
 import type { SpikeSettings } from "../spikes/detect-spike";
 import { reduceIncidents, type IncidentBook, type LifecycleSettings } from "./lifecycle";
 
@@ -53,9 +53,7 @@ export function replayIncidents(
   const warmFrom = Math.floor(Math.min(range.warmFrom ?? start, start) / MINUTE_MS) * MINUTE_MS;
   let minutes = 0;
   for (let minute = warmFrom; minute < range.to; minute += MINUTE_MS) {
-    const count = byMinute.get(minute);
-    const closed: ClosedMinute = { brand, minute, total: count?.total ?? 0, negative: count?.negative ?? 0, firstNegativeId: "" };
-    if (count?.parts !== undefined && count.parts.length > 0) closed.parts = [...count.parts];
+    const closed = closedFromStored(brand, minute, byMinute.get(minute));
     const { judgement } = judge.closed(closed);
     if (minute < start) {
       // Before the range: the detectors learn, as the live ones had learnt by then (see spikes/warm-start.ts).

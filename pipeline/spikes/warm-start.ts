@@ -54,12 +54,16 @@ export function planWarmStart(
     let next = 0;
     for (let minute = first; minute <= last; minute += MINUTE_MS) {
       while (next < list.length && list[next]!.minute < minute) next++; // a repeated minute: the first copy counts
-      const stored = list[next]?.minute === minute ? list[next++] : undefined;
-      const closed: ClosedMinute = { brand, minute, total: stored?.total ?? 0, negative: stored?.negative ?? 0, firstNegativeId: "" };
-      if (stored?.parts !== undefined && stored.parts.length > 0) closed.parts = stored.parts.map((p) => ({ ...p }));
-      minutes.push(closed);
+      minutes.push(closedFromStored(brand, minute, list[next]?.minute === minute ? list[next++] : undefined));
     }
     resumeAt.set(brand, Math.max(last + MINUTE_MS, nowMinute - maxGapMinutes * MINUTE_MS));
   }
   return { minutes, resumeAt };
+}
+
+/** A stored minute as the detectors judge a closed one; a minute with nothing stored is zeros (absence is a count too). */
+export function closedFromStored(brand: string, minute: number, stored: StoredMinute | undefined): ClosedMinute {
+  const closed: ClosedMinute = { brand, minute, total: stored?.total ?? 0, negative: stored?.negative ?? 0, firstNegativeId: "" };
+  if (stored?.parts !== undefined && stored.parts.length > 0) closed.parts = stored.parts.map((p) => ({ ...p }));
+  return closed;
 }
