@@ -1,5 +1,5 @@
 import { countAtSurprise, countSurprise, shareSurprise } from "./count-surprise";
-import { expectAt, initialBaseline, learnBaseline, type BaselineMode, type BaselineState } from "./seasonal-baseline";
+import { expectAt, initialBaseline, learnBaseline, rescaleBaseline, type BaselineMode, type BaselineState } from "./seasonal-baseline";
 import { initialInterval, observeInterval, type IntervalState } from "./series-interval";
 
 /**
@@ -44,6 +44,9 @@ import { initialInterval, observeInterval, type IntervalState } from "./series-i
  *    back to normal (CUSUM below half the threshold) for `rearmMinutes`.
  *    `spike` stays true while the alerted surge goes on, which is what the
  *    incident lifecycle needs to keep an incident open.
+ * 7. A NEW LEVEL: a rise that holds for 42 hours (a brand that grew, a
+ *    source added) stops being a surge: the baseline is rescaled to the
+ *    recent level, so later surges are judged against what is now usual.
  *
  * Sensitivity is one number (per brand if configured): 4 is the default;
  * the CUSUM threshold and the extreme-point threshold scale with it (higher is
@@ -115,6 +118,13 @@ export interface SpikeState {
   readonly episode: boolean;
   /** Last time the CUSUM was at or above half the threshold. */
   readonly lastHotAt: number;
+  /**
+   * While the recent level stays NEW_LEVEL_RATIO or more times the usual:
+   * since when, and the counts and usual counts summed since then; else null.
+   */
+  readonly elevation: { readonly since: number; readonly observed: number; readonly expected: number } | null;
+  /** Decayed sums of counts and usual counts over the last few hours: the recent level against the baseline. */
+  readonly recent: { readonly observed: number; readonly expected: number };
 }
 
 export const DEFAULT_SPIKE_SETTINGS: Readonly<Required<SpikeSettings>> = {
@@ -159,6 +169,24 @@ const PRIOR_DISPERSION = 0.1;
 const DISPERSION_TAU_HOURS = 72;
 const PRIOR_DISPERSION_HOURS = 6;
 const SHARE_TAU_HOURS = 24;
+/**
+ * A rise that keeps the recent level (the last few hours) NEW_LEVEL_RATIO
+ * times the usual or more for NEW_LEVEL_HOURS is the brand's new level (it
+ * grew, a new source was added): the baseline is rescaled by the ratio of the
+ * counts to their usual over that time (every hour of the day, so no one part
+ * of the day sets the new level) and any surge under way ends. Without this,
+ * learning slowed during a surge never caught up with a lasting step: the
+ * episode never ended and no later surge could alert (a 2× step kept a
+ * 5-minute series blind for weeks). 42 hours: longer than the benchmark's
+ * surges take to alert (slow growth on hourly series, up to ~36 h in); 36 h
+ * lost one of them, 48 h changed nothing more.
+ */
+const NEW_LEVEL_HOURS = 42;
+const NEW_LEVEL_RATIO = 1.3;
+/** The recent level forgets with this time constant... */
+const RECENT_TAU_HOURS = 3;
+/** ...and is read only once it holds this many usual counts (a ratio of a few counts is noise). */
+const RECENT_MIN_EXPECTED = 10;
 const HOUR_MS = 3_600_000;
 
 export function initialSpikeState(): SpikeState {
@@ -177,6 +205,8 @@ export function initialSpikeState(): SpikeState {
     armed: true,
     episode: false,
     lastHotAt: -Infinity,
+    elevation: null,
+    recent: { observed: 0, expected: 0 },
   };
 }
 
@@ -288,7 +318,13 @@ export function detectSpike(
     share = { negative: decay * share.negative + y, total: decay * share.total + point.total };
   }
 
-  const next: SpikeState = {
+  const recentDecay = Math.exp(-hours / RECENT_TAU_HOURS);
+  const recent = { observed: recentDecay * state.recent.observed + y, expected: recentDecay * state.recent.expected + usual };
+  const recentRatio = recent.observed / Math.max(recent.expected, 1e-9);
+  const elevated = warm && recent.expected >= RECENT_MIN_EXPECTED && recentRatio >= NEW_LEVEL_RATIO;
+  const before = state.elevation ?? { since: point.at, observed: 0, expected: 0 };
+  const elevation = elevated ? { since: before.since, observed: before.observed + y, expected: before.expected + usual } : null;
+  const learnt: SpikeState = {
     firstAt,
     lastAt: point.at,
     points: state.points + 1,
@@ -303,7 +339,11 @@ export function detectSpike(
     armed,
     episode,
     lastHotAt,
+    elevation,
+    recent,
   };
+  const newLevel = !alert && elevation !== null && point.at + intervalMs - elevation.since >= NEW_LEVEL_HOURS * HOUR_MS;
+  const next = newLevel ? atNewLevel(learnt, elevation.observed / elevation.expected) : learnt;
   const alone = Math.max(
     countAtSurprise(extreme, usual, dispersionAt(usual)),
     MIN_RATIO * usual,
@@ -312,6 +352,25 @@ export function detectSpike(
   const score = Math.min(1, Math.max(0, Math.max(cusum / threshold, zPoint / extreme) / 2));
   return {
     state: next,
-    judgement: { spike: episode, alert, score, baseline: usual, threshold: alone, z, cusum, mode: expectation.mode },
+    judgement: { spike: next.episode, alert, score, baseline: usual, threshold: alone, z, cusum, mode: expectation.mode },
+  };
+}
+
+/**
+ * The rise has lasted NEW_LEVEL_HOURS: the baseline is rescaled by the
+ * counts' ratio to their usual over the rise, and any surge under way is over. An alerted
+ * one stays disarmed until `rearmMinutes` after the CUSUM was last hot, as
+ * after any surge.
+ */
+function atNewLevel(state: SpikeState, ratio: number): SpikeState {
+  return {
+    ...state,
+    baseline: rescaleBaseline(state.baseline, ratio),
+    cusum: 0,
+    runObserved: 0,
+    runExpected: 0,
+    episode: false,
+    elevation: null,
+    recent: { observed: 0, expected: 0 },
   };
 }

@@ -165,3 +165,8 @@ export function learnBaseline(
   }
   return { slots, slotHours, typeRatio, typeRatioHours, short, shortHours: Math.min(shortSeen, DAY_MS / HOUR_MS) };
 }
+
+/** Every level times `factor`: the brand's volume moved to a new level (the shape of its week is kept). */
+export function rescaleBaseline(b: BaselineState, factor: number): BaselineState {
+  return { ...b, slots: b.slots.map((v) => v * factor), short: b.short * factor };
+}

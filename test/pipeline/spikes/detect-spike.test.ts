@@ -142,6 +142,23 @@ describe("detectSpike()", () => {
     expect(later.alerts).toHaveLength(2);
   });
 
+  test("detectSpike() takes a rise that lasts 42 hours as the new level: the surge ends and a later one alerts", () => {
+    const step = 5 * MIN;
+    const days = (d: number) => (d * 24 * HOUR) / step;
+    const grown = T0 + 7 * 24 * HOUR; // the brand's volume doubles for good on day 7 ...
+    const surgeAt = T0 + 12 * 24 * HOUR + 14 * HOUR; // ... and a real surge comes five days later
+    const mean = (at: number) =>
+      seasonal(20)(at) * (at >= grown ? 2 : 1) * (at >= surgeAt && at < surgeAt + 3 * HOUR ? 4 : 1);
+    const points = noisy(days(14), step, mean, 21);
+    const { alerts, judgements } = run(points);
+    expect(alerts).toHaveLength(2);
+    expect(alerts[0]! - grown).toBeLessThan(12 * HOUR); // the step itself is a surge at first
+    expect(alerts[1]! - surgeAt).toBeLessThanOrEqual(30 * MIN);
+    // between the two the doubled volume stopped being a spike within two days
+    const spikeOnDay = (d: number) => judgements.some((j, i) => j.spike && points[i]!.at >= T0 + d * 24 * HOUR && points[i]!.at < T0 + (d + 1) * 24 * HOUR);
+    expect([9, 10, 11].map(spikeOnDay)).toEqual([false, false, false]);
+  });
+
   test("detectSpike() reads the interval from the timestamps and copes with missing points", () => {
     const hourly = noisy(14 * 24, HOUR, seasonal(200), 13).filter((_, i) => i % 17 !== 5);
     const { state, alerts } = run(hourly);
