@@ -1,3 +1,4 @@
+import { readItems } from "../read-items";
 import type { RawMention } from "../source";
 import { expandLinks } from "./rich-text";
 
@@ -59,13 +60,7 @@ export function parseSearchPosts(payload: unknown): ParsedSearch {
   if (!isNode(doc)) throw new BlueskyParseError(`expected a searchPosts result object, got ${describe(doc)}`);
   const items = doc["posts"];
   if (!Array.isArray(items)) throw new BlueskyParseError(`searchPosts result without a "posts" array${errorOf(doc)}`);
-  const posts: FoundPost[] = [];
-  const skipped: SkippedPost[] = [];
-  items.forEach((item, index) => {
-    const result = parsePost(item, index);
-    if ("reason" in result) skipped.push(result);
-    else posts.push(result);
-  });
+  const { kept: posts, skipped } = readItems(items, parsePost);
   const cursor = str(doc["cursor"]);
   return { posts, skipped, cursor, count: items.length };
 }

@@ -1,3 +1,4 @@
+import { readItems } from "../read-items";
 import type { RawMention } from "../source";
 
 /**
@@ -61,13 +62,7 @@ export function parseSearchPage(text: string): HnSearchPage {
   const nbPages = doc["nbPages"];
   if (!isCount(page) || !isCount(nbPages)) throw new HnParseError('not a search page: "page" and "nbPages" must be non-negative integers');
 
-  const hits: HnMention[] = [];
-  const skipped: SkippedHit[] = [];
-  for (const hit of doc["hits"] as unknown[]) {
-    const result = parseHit(hit);
-    if ("reason" in result) skipped.push(result);
-    else hits.push(result);
-  }
+  const { kept: hits, skipped } = readItems(doc["hits"] as unknown[], parseHit);
   return { hits, skipped, page, nbPages, nbHits: isCount(doc["nbHits"]) ? doc["nbHits"] : undefined };
 }
 

@@ -1,3 +1,4 @@
+import { readItems } from "../read-items";
 import type { RawMention } from "../source";
 
 /**
@@ -63,13 +64,7 @@ export function parseSearch(payload: unknown): ParsedStatuses {
 }
 
 function parseStatusList(items: readonly unknown[]): ParsedStatuses {
-  const entries: TimelineEntry[] = [];
-  const skipped: SkippedItem[] = [];
-  items.forEach((item, index) => {
-    const result = parseEntry(item, index);
-    if ("reason" in result) skipped.push(result);
-    else entries.push(result);
-  });
+  const { kept: entries, skipped } = readItems(items, parseEntry);
   return { entries, skipped, count: items.length };
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../../collectors/http";
 import type { LookupFunction } from "../../collectors/private-address";
 import { payload, test } from "../support/recorded-http";
+import { rejection } from "./rejection";
 
 const clients: SafeHttp[] = [];
 afterEach(async () => {
@@ -31,15 +32,7 @@ function client(options: SafeHttpOptions = {}): SafeHttp {
 /** Local test servers live on 127.0.0.1: tests that fetch from them open the guard. */
 const local = (options: SafeHttpOptions = {}) => client({ allowPrivateNetworks: true, ...options });
 
-async function failure(promise: Promise<unknown>): Promise<HttpError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isHttpError(err)) return err;
-    throw new Error(`expected an HttpError, got ${String(err)}`);
-  }
-  throw new Error("expected the request to fail");
-}
+const failure = (promise: Promise<unknown>): Promise<HttpError> => rejection(promise, isHttpError, "an HttpError");
 
 function body(res: HttpResponse): BodyResponse {
   if (res.notModified) throw new Error("expected a body, got 304");

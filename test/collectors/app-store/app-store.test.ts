@@ -1,20 +1,11 @@
 import { describe, expect } from "vitest";
 import { appStore, appStoreOptions } from "../../../collectors/app-store/app-store";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { payload, test, type RecordedResponse } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const ctx = trackedPollContexts();
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const APP = "1488311937";
 const path = (country: string, page = 1, app = APP) => `/${country}/rss/customerreviews/page=${page}/id=${app}/sortby=mostrecent/xml`;

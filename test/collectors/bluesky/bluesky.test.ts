@@ -3,22 +3,13 @@ import type { AddressInfo } from "node:net";
 import { describe, expect } from "vitest";
 import { createBluesky, SEARCH_LIMIT, type BlueskyOptions } from "../../../collectors/bluesky/bluesky";
 import { readSearchState } from "../../../collectors/bluesky/search-cursor";
-import { isSourceError, type Source, type SourceError } from "../../../collectors/source";
+import type { Source } from "../../../collectors/source";
 import { payload, test, type RecordedResponse, type RecordedServer } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const CREDENTIALS = { identifier: "earshot-monitor.bsky.social", appPassword: "abcd-efgh-ijkl-mnop" };
 const ctx = trackedPollContexts({ credentials: CREDENTIALS });
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const json = <T>(file: string): T => JSON.parse(payload(`bluesky/${file}`).toString("utf8")) as T;
 const SESSION = json<{ accessJwt: string; refreshJwt: string }>("create-session.json");

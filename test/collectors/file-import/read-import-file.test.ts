@@ -8,6 +8,7 @@ import { parseImport, type ImportBatch } from "../../../collectors/file-import/p
 import { readImportFile } from "../../../collectors/file-import/read-import-file";
 import { PAYLOADS_DIR, payload } from "../../support/recorded-http";
 import { tempDirs } from "../../support/temp-dir";
+import { rejection } from "../rejection";
 
 const dirs = tempDirs();
 
@@ -17,15 +18,7 @@ async function collect(batches: AsyncIterable<ImportBatch>): Promise<ImportBatch
   return out;
 }
 
-async function importError(promise: Promise<unknown>): Promise<ImportFileError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isImportFileError(err)) return err;
-    throw new Error(`expected an ImportFileError, got ${String(err)}`);
-  }
-  throw new Error("expected the import to fail");
-}
+const importError = (promise: Promise<unknown>): Promise<ImportFileError> => rejection(promise, isImportFileError, "an ImportFileError");
 
 /** A CSV export of `rows` Russian rows in windows-1251, with a multi-line field every 7th row. */
 function bigCsv(rows: number): Buffer {

@@ -1,26 +1,23 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { googlePlay, googlePlayOptions, PAGE_SIZE, reviewsRequestBody } from "../../../collectors/google-play/google-play";
 import { isHttpError } from "../../../collectors/http";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
-import { pollContext } from "../poll-context";
+import type { Cursor } from "../../../collectors/source";
+import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 import { servePlay, type PlayAnswer, type PlayRequest, type PlayServer } from "./play-server";
 
 const APP = "com.lumio.app";
 const TOKEN1_PREFIX = "CpEBCo4BKmgK";
 const file = (name: string): PlayAnswer => ({ file: `google-play/${name}` });
 
-const cleanup: { close(): Promise<void> }[] = [];
+const ctx = trackedPollContexts();
+const servers: PlayServer[] = [];
 afterEach(async () => {
-  await Promise.all(cleanup.splice(0).map((c) => c.close()));
+  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-function ctx(options: Parameters<typeof pollContext>[0] = {}) {
-  const c = pollContext(options);
-  cleanup.push(c.http);
-  return c;
-}
 async function serve(answer: (req: PlayRequest, n: number) => PlayAnswer): Promise<PlayServer> {
   const s = await servePlay(answer);
-  cleanup.push(s);
+  servers.push(s);
   return s;
 }
 const options = (baseUrl: string, extra: Record<string, unknown> = {}) => googlePlayOptions.parse({ appId: APP, baseUrl, ...extra });
@@ -31,16 +28,6 @@ const byLang =
     typeof req.call?.token === "string" ? second : (pages[req.query["hl"] ?? ""] ?? { status: 404, body: "no such language" });
 const texts = (mentions: readonly { text?: string }[]) => mentions.map((m) => m.text);
 const floorAt = (iso: string) => JSON.stringify({ newest: Date.parse(iso), seen: [], resume: null, commentsOff: false });
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 describe("googlePlay.poll()", () => {
   test("poll() reads page 1 of each language on the first poll and returns the reviews oldest first", async () => {

@@ -1,21 +1,12 @@
 import { describe, expect } from "vitest";
 import { mastodon, PAGE_LIMIT, type MastodonOptions } from "../../../collectors/mastodon/mastodon";
 import { readStreamState, snowflakeAt } from "../../../collectors/mastodon/stream-cursor";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { payload, serveRecorded, test, type RecordedResponse } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const ctx = trackedPollContexts();
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const options = (baseUrl: string, more: Partial<MastodonOptions> = {}): MastodonOptions => mastodon.options.parse({ baseUrl, hashtags: ["lumio"], ...more });
 

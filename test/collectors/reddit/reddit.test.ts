@@ -1,22 +1,13 @@
 import { describe, expect } from "vitest";
 import { DEFAULT_USER_AGENT } from "../../../collectors/http";
 import { reddit, type RedditOptions } from "../../../collectors/reddit/reddit";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { payload, test, type RecordedResponse, type RecordedServer } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const CREDENTIALS = { clientId: "p-jcoLKBynTLew", clientSecret: "gko_LXELoV07ZBNUXrvWZfzE3aI" };
 const ctx = trackedPollContexts({ credentials: CREDENTIALS });
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 /** Reddit's quota headers as it sends them: remaining is a float. */
 const QUOTA = { "x-ratelimit-remaining": "599.0", "x-ratelimit-used": "1", "x-ratelimit-reset": "412" };

@@ -1,20 +1,11 @@
 import { describe, expect } from "vitest";
 import { rss } from "../../../collectors/rss/rss";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { test } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const ctx = trackedPollContexts();
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const POLISH = { file: "rss/polish-news.iso-8859-2.xml", contentType: "application/rss+xml" };
 const POLISH_NEXT = { file: "rss/polish-news-next.iso-8859-2.xml", contentType: "application/rss+xml" };

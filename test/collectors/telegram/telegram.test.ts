@@ -1,20 +1,11 @@
 import { describe, expect } from "vitest";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { telegram, telegramOptions } from "../../../collectors/telegram/telegram";
 import { test, type RecordedResponse } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const ctx = trackedPollContexts();
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const html = (file: string): RecordedResponse => ({ file: `telegram/${file}`, contentType: "text/html; charset=utf-8" });
 const RU = html("lumio_ru.html");

@@ -1,21 +1,12 @@
 import { describe, expect } from "vitest";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { vk, vkOptions } from "../../../collectors/vk/vk";
 import { test, type LoggedRequest, type RecordedResponse } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const TOKEN = "vk1.a.service-token-for-tests";
 const ctx = trackedPollContexts({ credentials: { token: TOKEN } });
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const SEARCH = "/method/newsfeed.search";
 const json = (file: string): RecordedResponse => ({ file: `vk/${file}`, contentType: "application/json; charset=utf-8" });

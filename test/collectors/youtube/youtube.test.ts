@@ -1,22 +1,13 @@
 import { describe, expect } from "vitest";
-import { isSourceError, type Cursor, type SourceError } from "../../../collectors/source";
+import type { Cursor } from "../../../collectors/source";
 import { readStreamState } from "../../../collectors/youtube/thread-stream";
 import { nextPacificMidnight, youtube, youtubeOptions } from "../../../collectors/youtube/youtube";
 import { test, type LoggedRequest, type RecordedResponse } from "../../support/recorded-http";
 import { trackedPollContexts } from "../poll-context";
+import { sourceError } from "../rejection";
 
 const KEY = "AIzaSyD-test-key-for-earshot-0123456789";
 const ctx = trackedPollContexts({ credentials: { apiKey: KEY } });
-
-async function sourceError(promise: Promise<unknown>): Promise<SourceError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isSourceError(err)) return err;
-    throw new Error(`expected a SourceError, got ${String(err)}`);
-  }
-  throw new Error("expected the poll to fail");
-}
 
 const PATH = "/youtube/v3/commentThreads";
 const JSON_TYPE = "application/json; charset=UTF-8";

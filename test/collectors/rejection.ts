@@ -1,0 +1,20 @@
+import { isSourceError, type SourceError } from "../../collectors/source";
+
+/**
+ * The error a promise rejects with, narrowed by the module's own guard
+ * (isSourceError, isHttpError …), so a test can assert on its fields
+ * (retryable, status, cause). A rejection of another kind, or none, fails
+ * the test.
+ */
+export async function rejection<E>(promise: Promise<unknown>, is: (e: unknown) => e is E, expected: string): Promise<E> {
+  try {
+    await promise;
+  } catch (err) {
+    if (is(err)) return err;
+    throw new Error(`expected ${expected}, got ${String(err)}`);
+  }
+  throw new Error(`expected ${expected}, but it did not fail`);
+}
+
+/** The SourceError a poll fails with. */
+export const sourceError = (promise: Promise<unknown>): Promise<SourceError> => rejection(promise, isSourceError, "a SourceError");
