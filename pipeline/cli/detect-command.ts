@@ -24,7 +24,9 @@ the timestamps. Same detector and defaults as the live pipeline (there,
   --warmup-minutes N      ${DEFAULT_SPIKE_SETTINGS.warmupMinutes}; no alert before the series is this old
   --rearm-minutes N       ${DEFAULT_SPIKE_SETTINGS.rearmMinutes}; quiet time after an alert before the next one
   --utc-offset-minutes N  ${DEFAULT_SPIKE_SETTINGS.utcOffsetMinutes}; the series' time zone, for hours and weekends
-A bad line gets an error on standard error (and no answer); reading goes on.
+A bad line is answered too, so answers stay one to one with lines:
+{"score": 0, "alert": false, "error": "…"}, with the error on standard error;
+reading goes on. A value may be a number or a string holding one ("12").
 Exit code: 0, or 1 when some lines were bad, 2 for bad options.
 `;
 
@@ -50,15 +52,16 @@ export async function runDetectCommand(args: string[], io: DetectIo): Promise<nu
   for await (const line of lines) {
     lineNo++;
     if (line.trim() === "") continue;
-    const point = parsePoint(line);
+    const parsed = parsePoint(line);
+    const point =
+      typeof parsed !== "string" && state.lastAt !== null && parsed.at <= state.lastAt
+        ? `timestamp ${new Date(parsed.at).toISOString()} is not after the previous point's ${new Date(state.lastAt).toISOString()}; skipped`
+        : parsed;
     if (typeof point === "string") {
+      // A reader that pairs each line with one answer must not wait forever on a bad line.
       bad++;
       io.err(`earshot detect: line ${lineNo}: ${point}\n`);
-      continue;
-    }
-    if (state.lastAt !== null && point.at <= state.lastAt) {
-      bad++;
-      io.err(`earshot detect: line ${lineNo}: timestamp ${new Date(point.at).toISOString()} is not after the previous point's ${new Date(state.lastAt).toISOString()}; skipped\n`);
+      io.out(`${JSON.stringify({ score: 0, alert: false, error: `line ${lineNo}: ${point}` })}\n`);
       continue;
     }
     const step = detectSpike(state, { at: point.at, negative: point.value }, settings);
@@ -110,11 +113,13 @@ function parsePoint(line: string): { at: number; value: number } | string {
     return `not JSON: ${JSON.stringify(line.length > 80 ? `${line.slice(0, 80)}…` : line)}`;
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return `expected an object {"timestamp": …, "value": …}`;
-  const { timestamp, value } = parsed as Record<string, unknown>;
+  const { timestamp, value: raw } = parsed as Record<string, unknown>;
+  // A series converted from CSV may carry its numbers as strings.
+  const value = typeof raw === "string" && /^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : raw;
   if (typeof timestamp !== "string") return `"timestamp" must be an ISO-8601 string`;
   const m = ISO.exec(timestamp.trim());
   const at = m === null ? NaN : Date.parse(`${m[1]}T${m[2]}${m[3] ?? "Z"}`);
   if (!Number.isFinite(at)) return `"timestamp" is not an ISO-8601 date and time: ${JSON.stringify(timestamp)}`;
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return `"value" must be a number ≥ 0, not ${JSON.stringify(value)}`;
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) return `"value" must be a number ≥ 0, not ${JSON.stringify(raw)}`;
   return { at, value };
 }

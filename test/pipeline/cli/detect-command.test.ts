@@ -73,7 +73,7 @@ describe("runDetectCommand()", () => {
     expect(answers.at(-1)!.score).toBe(1);
   });
 
-  test("runDetectCommand() reports bad lines on stderr with their line numbers and keeps going", async () => {
+  test("runDetectCommand() answers a bad line with an error answer, reports it on stderr with its line number and keeps going", async () => {
     const cli = overStreams();
     const good = (i: number, value = 4) => JSON.stringify({ timestamp: new Date(T0 + i * FIVE_MIN).toISOString(), value });
     await cli.send(good(0));
@@ -84,10 +84,17 @@ describe("runDetectCommand()", () => {
     await cli.send(good(0)); // not after the previous point
     await cli.send(good(1));
     await cli.send(JSON.stringify({ timestamp: "2026-03-02 00:10:00", value: 5 })); // Numenta style: no zone means UTC
+    await cli.send(JSON.stringify({ timestamp: "2026-03-02T00:15:00Z", value: "6" })); // a number carried as a string
+    await cli.send(JSON.stringify({ timestamp: "2026-03-02T00:20:00Z", value: "six" }));
     cli.end();
     expect(await cli.done).toBe(1);
-    expect(cli.out).toHaveLength(3);
-    expect(cli.err).toHaveLength(5);
+    // one answer a line, in order: good lines a score, bad ones an error answer
+    const answers = cli.out.map((text) => JSON.parse(text) as Answer & { error?: string });
+    expect(answers.map((a) => a.error === undefined)).toEqual([true, false, false, false, false, false, true, true, true, false]);
+    for (const a of answers.filter((a) => a.error !== undefined)) expect(a).toMatchObject({ score: 0, alert: false });
+    expect(answers[1]!.error).toMatch(/^line 2: not JSON/);
+    expect(answers[9]!.error).toMatch(/^line 10: "value" must be a number ≥ 0, not "six"/);
+    expect(cli.err).toHaveLength(6);
     expect(cli.err[0]).toMatch(/^earshot detect: line 2: not JSON/);
     expect(cli.err[1]).toMatch(/^earshot detect: line 3: "timestamp" is not an ISO-8601 date and time/);
     expect(cli.err[2]).toMatch(/^earshot detect: line 4: "value" must be a number ≥ 0/);
