@@ -87,6 +87,27 @@ const terms: Record<string, number> = {
   "quickly": 1,
   "fast": 1,
   "smooth": 1.5,
+
+  // --- reviews: rooms, food, goods (words AFINN lacks)
+  "tasty": 2,
+  "cramped": -1.5,
+  "smelly": -2,
+  "stale": -1.5,
+  "sturdy": 1.5,
+  "flimsy": -2,
+  "cozy": 2,
+  "cosy": 2,
+  "as described": 1.5,
+  "as advertised": 1.5,
+  "cheaply made": -2,
+  "scratched": -1.5,
+  "leaks": -1.5,
+  "leaking": -1.5,
+  "fell apart": -2.5,
+  "falling apart": -2.5,
+  "waste of money": -3,
+  "worth every penny": 3,
+  "highly recommend": 3,
 };
 
 export const EN: LexiconSource = {

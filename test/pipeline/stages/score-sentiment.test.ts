@@ -29,6 +29,9 @@ const PL: Row[] = [
   ["kiedy będzie aktualizacja?", "neutral"],
   ["Lumio otwiera biuro w Krakowie", "neutral"],
   ["Dzień dobry, czy jest dostępny nowy cennik?", "neutral"],
+  // review sentences: things judged, words the training tweets rarely hold
+  ["Pokój był mały i brudny.", "negative"],
+  ["Śniadania smaczne, pokój czysty i przestronny.", "positive"],
 ];
 
 const RU: Row[] = [
@@ -42,6 +45,8 @@ const RU: Row[] = [
   ["быстро подключили, без проблем", "positive"],
   ["Люмио открывает офис в Казани", "neutral"],
   ["Добрый день, подскажите по тарифу", "neutral"],
+  ["В номере грязно и шумно.", "negative"],
+  ["Номер чистый и уютный, завтрак вкусный.", "positive"],
 ];
 
 const UK: Row[] = [
@@ -59,6 +64,8 @@ const EN: Row[] = [
   ["I do not recommend Lumio", "negative"],
   ["Lumio announces new pricing plans for 2025", "neutral"],
   ["Lumio opens an office in Kraków", "neutral"],
+  ["The room was cramped and smelly.", "negative"],
+  ["Sturdy, cosy and exactly as described.", "positive"],
 ];
 
 const table = (lang: Lang, rows: Row[]) =>
