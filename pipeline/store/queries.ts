@@ -49,7 +49,11 @@ SELECT toUInt64(uniqExact(id)) AS n
 FROM {db}.mentions
 WHERE {brand:String} = '' OR brand = {brand:String}`,
 
-  /** minute_counts: from the rollup; uniqExact states merged, so a mention stored twice counts once. */
+  /**
+   * minute_counts: from the rollup; uniqExact states merged, so a mention
+   * stored twice counts once. Also the brand totals of the detectors' warm
+   * start (spike-history-queries.ts), for all brands with brand ''.
+   */
   minuteCounts: `
 SELECT
     brand,
@@ -57,11 +61,11 @@ SELECT
     toUInt32(uniqExactMerge(total)) AS total_n,
     toUInt32(uniqExactIfMerge(negative)) AS negative_n
 FROM {db}.mention_minutes
-WHERE brand = {brand:String}
+WHERE ({brand:String} = '' OR brand = {brand:String})
   AND minute >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
   AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
 GROUP BY brand, minute
-ORDER BY minute`,
+ORDER BY brand, minute`,
 
   /** brands: read from the small rollup rather than scanning mentions. */
   brands: `

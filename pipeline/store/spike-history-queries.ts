@@ -1,4 +1,5 @@
 import { bindDatabase } from "./migrate";
+import { queries } from "./queries";
 import type { SqlRunner } from "./sql-runner";
 
 /** One sub-series' counts in a stored minute ("problem:outage", "source:reddit"). */
@@ -28,25 +29,12 @@ export interface SpikeHistoryStore {
   minuteHistory(q: { from: number; to: number; brand?: string }): Promise<HistoryMinute[]>;
 }
 
-// Totals from the exact rollup (each id once, as the live counts see it after
+// Totals from the exact rollup (queries.minuteCounts: each id once, as the live counts see it after
 // the pipeline's dedupe); the sub-series from the mentions themselves, one row
 // per mention and series it counts in, with plain counts: a copy of a
 // re-collected mention not yet merged away counts twice there, a small error
 // for a detector's memory, and uniqExact over a week of 10 million mentions
 // took 3.2 s against 1.8 s.
-const BRAND_MINUTES = `
-SELECT
-    brand,
-    toInt64(toUnixTimestamp(minute)) * 1000 AS minute_ms,
-    toUInt32(uniqExactMerge(total)) AS total_n,
-    toUInt32(uniqExactIfMerge(negative)) AS negative_n
-FROM {db}.mention_minutes
-WHERE ({brand:String} = '' OR brand = {brand:String})
-  AND minute >= fromUnixTimestamp64Milli({from:Int64}, 'UTC')
-  AND minute < fromUnixTimestamp64Milli({to:Int64}, 'UTC')
-GROUP BY brand, minute
-ORDER BY brand, minute`;
-
 const SERIES_MINUTES = `
 SELECT
     brand,
@@ -75,7 +63,7 @@ export function spikeHistoryStore(runner: SqlRunner, database: string): SpikeHis
     async minuteHistory({ from, to, brand = "" }) {
       const params = { from, to, brand };
       const [brandRows, seriesRows] = await Promise.all([
-        runner.query<CountRow>(bind(BRAND_MINUTES), params),
+        runner.query<CountRow>(bind(queries.minuteCounts), params),
         runner.query<CountRow & { series: string }>(bind(SERIES_MINUTES), params),
       ]);
       const byKey = new Map<string, HistoryMinute>();
