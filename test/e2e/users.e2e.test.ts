@@ -56,7 +56,7 @@ describe.skipIf(!haveChromium)(`users and roles in Chromium (${SKIP_REASON})`, (
     expect(await page.getByTestId("users-done").textContent()).toContain("vera was added.");
     await page.screenshot({ path: `${SHOTS}/users-view.png`, fullPage: true });
     await page.getByTestId("view-nav").getByRole("link", { name: "Live" }).click();
-  });
+  }, 60_000);
 
   test("the viewer sees the firing incident without the Acknowledge button the admin has", async () => {
     const page = await freshBrowser();
@@ -102,5 +102,5 @@ describe.skipIf(!haveChromium)(`users and roles in Chromium (${SKIP_REASON})`, (
     expect(await second.getByTestId("time-zone-select").inputValue()).toBe("Asia/Tokyo");
     await expect.poll(() => second.getByTestId("stream").locator("time").first().getAttribute("title"), { timeout: 15_000 }).toContain("GMT+9");
     await second.screenshot({ path: `${SHOTS}/users-language-remembered.png` });
-  });
+  }, 60_000); // two browsers and up to five 15-second waits: 20 s is too tight on a busy 2-core runner
 });
