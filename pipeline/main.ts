@@ -10,6 +10,7 @@ import { runPipeline } from "./run-pipeline";
 import type { RootLogger } from "./log";
 import type { Incident } from "./mention";
 import { bootstrapAdmin, type BootstrapResult } from "./users/bootstrap-admin";
+import { loadEld } from "./stages/language/eld-guess";
 
 /** The built dashboard (vite build writes it here). */
 const DASHBOARD_DIST = fileURLToPath(new URL("../dashboard/dist", import.meta.url));
@@ -39,6 +40,9 @@ export async function startEarshot(
   { log, staticDir = DASHBOARD_DIST }: { log: RootLogger; staticDir?: string },
 ): Promise<Running> {
   const now = () => Date.now();
+  // The language database loads on first use (so quick commands skip it); here,
+  // before any collector runs, so the first mention does not wait for it.
+  loadEld();
   const pipeline = await runPipeline({ config, secrets }, log, now);
   const { store, http, flow } = pipeline;
 

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { isConfigError } from "../errors";
-import { configTable } from "../config/describe";
-import { loadConfig } from "../config/load";
+import type { loadConfig } from "../config/load";
 import { createRootLogger } from "../log";
 
 const HELP = `earshot — social listening and crisis alerts for pl, ru and en
@@ -131,10 +130,14 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       err: (line) => process.stderr.write(`${line}\n`),
     });
   }
+  // The configuration schema is imported here, not at the top: `earshot sources`
+  // and `earshot help` do not read a configuration.
   if (command === "check" && options.table) {
+    const { configTable } = await import("../config/describe");
     process.stdout.write(`${configTable()}\n`);
     return 0;
   }
+  const { loadConfig } = await import("../config/load");
   try {
     const loaded = loadConfig(options.config ?? null, env);
     if (command === "check") {
@@ -165,6 +168,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 
 async function start(loaded: ReturnType<typeof loadConfig>): Promise<number> {
   const log = createRootLogger(loaded.config.log.level);
+  // Imported here, not at the top: the sentiment weights load with it, and the
+  // quick commands (check, sources, help) do not need them.
   const { startEarshot } = await import("../main");
   const running = await startEarshot(loaded, { log });
   process.stdout.write(running.banner);

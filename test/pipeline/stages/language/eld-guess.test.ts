@@ -1,10 +1,15 @@
 import { describe, expect, test } from "vitest";
-import { guessWithEld } from "../../../../pipeline/stages/language/eld-guess";
+import { guessWithEld, loadEld } from "../../../../pipeline/stages/language/eld-guess";
 import { SUPPORTED_LANGS, type KnownLang } from "../../../../pipeline/stages/language/languages";
 
 const all: ReadonlySet<KnownLang> = new Set(SUPPORTED_LANGS);
 
 describe("guessWithEld()", () => {
+  // Runs first in this file, so nothing has called loadEld() yet.
+  test("guessWithEld() loads the eld database itself on first use", () => {
+    expect(guessWithEld("Ten sklep znowu mnie zawiódł", all, null)).toMatchObject({ lang: "pl", method: "eld" });
+  });
+
   test("guessWithEld() names the configured languages eld recognises", () => {
     expect(guessWithEld("Internet non funziona da stamattina", all, null)).toMatchObject({ lang: "it", method: "eld" });
     expect(guessWithEld("Mein Paket ist seit einer Woche verschwunden", all, null)).toMatchObject({ lang: "de", method: "eld" });
@@ -30,5 +35,13 @@ describe("guessWithEld()", () => {
       expect(g?.confidence).toBeGreaterThanOrEqual(0);
       expect(g?.confidence).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe("loadEld()", () => {
+  test("loadEld() returns the same loaded detector on every call", () => {
+    const detector = loadEld();
+    expect(loadEld()).toBe(detector);
+    expect(detector.detect("Mein Paket ist seit einer Woche verschwunden").language).toBe("de");
   });
 });
