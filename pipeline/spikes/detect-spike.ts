@@ -1,3 +1,4 @@
+import { burstFloor, initialBurstRecord, recordBurst, type BurstRecord } from "./burst-floor";
 import { countAtSurprise, countSurprise, shareSurprise } from "./count-surprise";
 import { expectAt, initialBaseline, learnBaseline, rescaleBaseline, type BaselineMode, type BaselineState } from "./seasonal-baseline";
 import { initialInterval, observeInterval, type IntervalState } from "./series-interval";
@@ -32,7 +33,9 @@ import { initialInterval, observeInterval, type IntervalState } from "./series-i
  * 4. MAGNITUDE: an alert also needs the surge so far to be at least
  *    MIN_RATIO (2) times the usual, and at least `minNegatives` mentions above
  *    it: on a big brand a 30 % rise can be statistically certain and still
- *    not worth waking anyone.
+ *    not worth waking anyone. A bursty series raises its own floor: a surge
+ *    must also outgrow the rises the series makes on an ordinary day
+ *    (burst-floor.ts).
  * 5. SHARE: when the point carries the total of all mentions, the negatives
  *    are judged twice — against their usual count for the hour, and against
  *    the brand's usual negative share of this point's total — and the smaller
@@ -125,6 +128,8 @@ export interface SpikeState {
   readonly elevation: { readonly since: number; readonly observed: number; readonly expected: number } | null;
   /** Decayed sums of counts and usual counts over the last few hours: the recent level against the baseline. */
   readonly recent: { readonly observed: number; readonly expected: number };
+  /** The series' ordinary bursts, for the learned magnitude floor (burst-floor.ts). */
+  readonly bursts: BurstRecord;
 }
 
 export const DEFAULT_SPIKE_SETTINGS: Readonly<Required<SpikeSettings>> = {
@@ -207,6 +212,7 @@ export function initialSpikeState(): SpikeState {
     lastHotAt: -Infinity,
     elevation: null,
     recent: { observed: 0, expected: 0 },
+    bursts: initialBurstRecord(),
   };
 }
 
@@ -282,10 +288,12 @@ export function detectSpike(
   const lasted = point.at + intervalMs - runStart >= MIN_RUN_MINUTES * 60_000;
   // The magnitude is judged against the usual count of negatives (the share
   // has had its say in the surprise: it vetoes a launch).
+  // The floor is twice the usual, or higher for a series whose ordinary bursts reach that (burst-floor.ts).
+  const minRatio = Math.max(MIN_RATIO, burstFloor(state.bursts));
   const ratio = runObserved / Math.max(runExpected, 1e-9);
-  const big =
-    (lasted || ratio >= BIG_RATIO) && y >= usual && ratio >= MIN_RATIO && runObserved - runExpected >= settings.minNegatives;
-  const bigPoint = y >= MIN_RATIO * usual && y - usual >= settings.minNegatives;
+  const enough = runObserved - runExpected >= settings.minNegatives;
+  const big = (lasted || ratio >= Math.max(BIG_RATIO, minRatio)) && y >= usual && ratio >= minRatio && enough;
+  const bigPoint = y >= minRatio * usual && y - usual >= settings.minNegatives;
   const surging = warm && ((cusum >= threshold && big) || (zPoint >= extreme && bigPoint));
   const alert = surging && armedBefore;
   const episode = surging || (state.episode && hot);
@@ -341,12 +349,15 @@ export function detectSpike(
     lastHotAt,
     elevation,
     recent,
+    bursts: warm
+      ? recordBurst(state.bursts, { localAt: point.at + offsetMs, inRun, sustainedRatio: lasted && enough && hot ? ratio : null })
+      : state.bursts,
   };
   const newLevel = !alert && elevation !== null && point.at + intervalMs - elevation.since >= NEW_LEVEL_HOURS * HOUR_MS;
   const next = newLevel ? atNewLevel(learnt, elevation.observed / elevation.expected) : learnt;
   const alone = Math.max(
     countAtSurprise(extreme, usual, dispersionAt(usual)),
-    MIN_RATIO * usual,
+    minRatio * usual,
     usual + settings.minNegatives,
   );
   const score = Math.min(1, Math.max(0, Math.max(cusum / threshold, zPoint / extreme) / 2));

@@ -159,6 +159,25 @@ describe("detectSpike()", () => {
     expect([9, 10, 11].map(spikeOnDay)).toEqual([false, false, false]);
   });
 
+  test("detectSpike() learns that daily 2.2× bursts are ordinary for a bursty series, and still alerts on a 4× surge", () => {
+    const step = 5 * MIN;
+    // Two 40-minute bursts a day at random daytime hours (at fixed hours the seasonal baseline would learn them).
+    const random = createRandom(5);
+    const bursts = Array.from({ length: 18 * 2 }, (_, i) => T0 + Math.floor(i / 2) * 24 * HOUR + (8 + random.next() * 12) * HOUR);
+    const burstHour = (at: number) => bursts.some((b) => at >= b && at < b + 40 * MIN);
+    const surgeAt = T0 + 16 * 24 * HOUR + 13 * HOUR;
+    const mean = (at: number) => seasonal(20)(at) * (burstHour(at) ? 2.2 : 1) * (at >= surgeAt && at < surgeAt + 2 * HOUR ? 4 : 1);
+    const points = noisy((18 * 24 * HOUR) / step, step, mean, 33);
+    const { alerts } = run(points);
+    const early = alerts.filter((at) => at < T0 + 4 * 24 * HOUR);
+    const later = alerts.filter((at) => at >= T0 + 4 * 24 * HOUR && (at < surgeAt || at >= surgeAt + 2 * HOUR));
+    expect(early.length).toBeGreaterThan(0); // before it knows the series, a 2.2× burst is a surge
+    // after a few days it is the series' ordinary: at most one burst in two weeks still
+    // rises past the learned floor (with the fixed floor alone, 16 of them alert)
+    expect(later.length).toBeLessThanOrEqual(1);
+    expect(alerts.filter((at) => at >= surgeAt && at < surgeAt + 30 * MIN)).toHaveLength(1);
+  });
+
   test("detectSpike() reads the interval from the timestamps and copes with missing points", () => {
     const hourly = noisy(14 * 24, HOUR, seasonal(200), 13).filter((_, i) => i % 17 !== 5);
     const { state, alerts } = run(hourly);
