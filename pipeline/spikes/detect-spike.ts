@@ -48,8 +48,9 @@ import { initialInterval, observeInterval, type IntervalState } from "./series-i
  *    `spike` stays true while the alerted surge goes on, which is what the
  *    incident lifecycle needs to keep an incident open.
  * 7. A NEW LEVEL: a rise that holds for 42 hours (a brand that grew, a
- *    source added) stops being a surge: the baseline is rescaled to the
- *    recent level, so later surges are judged against what is now usual.
+ *    source added) stops being a surge: the baseline is rescaled by how far
+ *    the counts ran above it, so later surges are judged against what is
+ *    now usual.
  *
  * Sensitivity is one number (per brand if configured): 4 is the default;
  * the CUSUM threshold and the extreme-point threshold scale with it (higher is
@@ -369,9 +370,9 @@ export function detectSpike(
 
 /**
  * The rise has lasted NEW_LEVEL_HOURS: the baseline is rescaled by the
- * counts' ratio to their usual over the rise, and any surge under way is over. An alerted
- * one stays disarmed until `rearmMinutes` after the CUSUM was last hot, as
- * after any surge.
+ * counts' ratio to their usual over the rise, and any surge under way is
+ * over. An alerted one stays disarmed until `rearmMinutes` after the CUSUM
+ * was last hot, as after any surge.
  */
 function atNewLevel(state: SpikeState, ratio: number): SpikeState {
   return {
