@@ -1,5 +1,6 @@
 import { lookup as systemLookup, type LookupAddress, type LookupOptions } from "node:dns";
 import ipaddr from "ipaddr.js";
+import { z } from "zod";
 
 /**
  * The private-address guard shared by every collector request.
@@ -55,6 +56,36 @@ export function parseAllowance(list: readonly string[]): Cidr[] {
     return [ip, ip.kind() === "ipv4" ? 32 : 128];
   });
 }
+
+/** Whether `entry` is an address or CIDR range parseAllowance() takes. */
+export function isAllowanceEntry(entry: string): boolean {
+  try {
+    parseAllowance([entry]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const allowanceEntry = z.string().trim().refine(isAllowanceEntry, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IP address or CIDR range (e.g. "10.20.0.0/16", "192.168.1.5", "fd00::/8")`,
+});
+
+/**
+ * `http.allowPrivateNetworks` in the configuration: false (the default: only
+ * public addresses), true (everything: a closed network or tests), or the
+ * private ranges and addresses that may be reached, as a list or, from an
+ * environment variable, one comma-separated string ("10.20.0.0/16,192.168.1.5").
+ * Every entry is checked when the configuration loads, not at the first request.
+ */
+export const privateNetworkAllowanceSchema = z.union([
+  z.boolean(),
+  z.array(allowanceEntry),
+  z
+    .string()
+    .transform((text) => text.split(",").map((e) => e.trim()).filter((e) => e !== ""))
+    .pipe(z.array(allowanceEntry)),
+]) satisfies z.ZodType<PrivateNetworkAllowance>;
 
 /** Thrown when a host is, or resolves to, an address the guard refuses. */
 export class BlockedAddressError extends Error {

@@ -6,7 +6,7 @@ import type { UserDirectory } from "../../pipeline/users/user-directory";
 import type { UserRecord } from "../../pipeline/users/user-record";
 import type { Me, MeProfile, Role } from "../protocol";
 import { HttpError, readJsonBody, sendError, sendJson, sendNoContent } from "./http";
-import { LoginLimiter } from "./login-limiter";
+import { clientKey, LoginLimiter } from "./login-limiter";
 
 /**
  * Who is signed in. Users live in the store (pipeline/users) and are read
@@ -188,8 +188,10 @@ export class Auth {
     if (waitMs > 0) {
       throw new HttpError(429, "too many wrong passwords; try again later", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
     }
+    // Counted as failed until it passes, so confirmations sent at once cannot all get past the limit.
+    const counted = this.#limiter.recordFailure(key);
     const ok = (await this.verify(username, password)) === username;
-    if (!ok) this.#limiter.recordFailure(key);
+    if (ok) this.#limiter.forget(key, counted);
     return ok;
   }
 
@@ -208,30 +210,37 @@ export class Auth {
     return `${this.cookieName}=; Max-Age=0; ${this.#cookieAttributes()}`;
   }
 
-  /** POST /api/session: sign in. Limited per client address; every failure counts. */
+  /** POST /api/session: sign in. Limited per client address (IPv6 by its /64, see clientKey); every failure counts. */
   async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const address = req.socket.remoteAddress ?? "unknown";
-    const waitMs = this.#limiter.retryAfterMs(address);
-    if (waitMs > 0) {
-      this.#options.log.warn({ address }, "login refused: too many failures");
-      sendError(res, 429, "too many failed logins; try again later", {
-        "Retry-After": String(Math.ceil(waitMs / 1000)),
-      });
-      return;
-    }
+    const key = clientKey(address);
+    if (this.#refusedByLimit(key, address, res)) return;
     const body = await readJsonBody(req, MAX_LOGIN_BODY_BYTES);
     const credentials = parseCredentials(body);
+    // Checked again and counted as failed in the same tick, before the slow
+    // password check: guesses sent at once cannot all start under the limit.
+    if (this.#refusedByLimit(key, address, res)) return;
+    const counted = this.#limiter.recordFailure(key);
     const username = await this.verify(credentials.username, credentials.password);
     if (username === null) {
-      this.#limiter.recordFailure(address);
       // The attempted name is not logged: people type passwords into it.
       this.#options.log.warn({ address }, "login failed");
       sendError(res, 401, "wrong username or password");
       return;
     }
+    this.#limiter.forget(key, counted);
     const { token } = this.issue(username);
     this.#options.log.info({ username }, "signed in");
     sendNoContent(res, { "Set-Cookie": this.sessionCookie(token) });
+  }
+
+  /** Answers 429 (and returns true) when the client has used up its failed logins. */
+  #refusedByLimit(key: string, address: string, res: ServerResponse): boolean {
+    const waitMs = this.#limiter.retryAfterMs(key);
+    if (waitMs === 0) return false;
+    this.#options.log.warn({ address }, "login refused: too many failures");
+    sendError(res, 429, "too many failed logins; try again later", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
+    return true;
   }
 
   /** DELETE /api/session: sign out (also fine when not signed in). */

@@ -72,11 +72,7 @@ export function createIngest(deps: IngestDeps, options: IngestOptions): IngestHa
     if (req.method !== "POST") throw new HttpError(405, "use POST here", { Allow: "POST" });
 
     // Only signed requests count, so nobody without the secret can use up a tool's allowance.
-    const waitMs = limiter.retryAfterMs(source);
-    if (waitMs > 0) {
-      log.warn({ source }, "ingest refused: too many requests");
-      throw new HttpError(429, "too many requests for this source; try again later", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
-    }
+    refuseOverLimit();
 
     // Headers first: an unsigned or stale request is refused before its body is read.
     const timestamp = signedTimestamp(req, options.now(), (reason) => refuse(reason));
@@ -86,6 +82,9 @@ export function createIngest(deps: IngestDeps, options: IngestOptions): IngestHa
     const bytes = await readBody(req, MAX_INGEST_BODY_BYTES);
     const text = utf8(bytes);
     if (!signatureMatches(signWebhook(deps.secret, timestamp, text), signature)) refuse("the signature does not match the body");
+    // Checked again and counted in the same tick: requests whose bodies
+    // arrive together all passed the first check before any was counted.
+    refuseOverLimit();
     limiter.recordFailure(source);
 
     let json: unknown;
@@ -115,6 +114,13 @@ export function createIngest(deps: IngestDeps, options: IngestOptions): IngestHa
       return;
     }
     sendJson(res, 202, body);
+
+    function refuseOverLimit(): void {
+      const waitMs = limiter.retryAfterMs(source);
+      if (waitMs === 0) return;
+      log.warn({ source }, "ingest refused: too many requests");
+      throw new HttpError(429, "too many requests for this source; try again later", { "Retry-After": String(Math.ceil(waitMs / 1000)) });
+    }
 
     function refuse(reason: string): never {
       log.warn({ source, address: req.socket.remoteAddress, reason }, "ingest refused: not signed");

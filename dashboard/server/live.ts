@@ -30,6 +30,11 @@ export interface LiveHubOptions {
   /** A client that has not answered the previous ping by the next one is dropped. */
   heartbeatMs: number;
   maxClients: number;
+  /**
+   * Sockets one user may hold at once (all their sessions together), so one
+   * account cannot take every place or keep the store busy with snapshots.
+   */
+  maxClientsPerUser: number;
   snapshot: { mentions: number; incidents: number; timelineMs: number };
 }
 
@@ -41,6 +46,8 @@ export const DEFAULT_LIVE_OPTIONS: LiveHubOptions = {
   maxBufferedBytes: 4 * 1024 * 1024,
   heartbeatMs: 30_000,
   maxClients: 1_000,
+  // Several tabs and devices, far from what one person needs to take the hub.
+  maxClientsPerUser: 20,
   snapshot: { mentions: 200, incidents: 100, timelineMs: 6 * 60 * 60 * 1000 },
 };
 
@@ -74,6 +81,8 @@ export class LiveHub {
   readonly #options: LiveHubOptions;
   readonly #wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_MESSAGE_BYTES, perMessageDeflate: false });
   readonly #clients = new Set<Client>();
+  /** Open or opening sockets per username, counted from the accepted upgrade until the socket closes. */
+  readonly #perUser = new Map<string, number>();
   readonly #memory: LiveMemory;
   readonly #subscriptions: Subscription[] = [];
   #closing = false;
@@ -117,6 +126,18 @@ export class LiveHub {
     const session = this.#deps.auth.sessionOf(req);
     if (session === null) return refuse(socket, 401, "Unauthorized");
     if (this.#closing || this.#clients.size >= this.#options.maxClients) return refuse(socket, 503, "Service Unavailable");
+    const held = this.#perUser.get(session.username) ?? 0;
+    if (held >= this.#options.maxClientsPerUser) {
+      this.#deps.log.warn({ username: session.username, held }, "live socket refused: too many for one user");
+      return refuse(socket, 429, "Too Many Requests");
+    }
+    // Counted until the socket closes, whichever way it ends (a failed handshake included).
+    this.#perUser.set(session.username, held + 1);
+    socket.once("close", () => {
+      const left = (this.#perUser.get(session.username) ?? 1) - 1;
+      if (left > 0) this.#perUser.set(session.username, left);
+      else this.#perUser.delete(session.username);
+    });
     this.#wss.handleUpgrade(req, socket, head, (ws) => void this.#join(ws, session));
   }
 

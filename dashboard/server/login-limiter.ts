@@ -1,3 +1,5 @@
+import ipaddr from "ipaddr.js";
+
 export interface LoginLimiterOptions {
   /** Failed logins allowed per address within `windowMs`. */
   maxFailures: number;
@@ -31,15 +33,31 @@ export class LoginLimiter {
     return Math.max(1, freeing + this.#options.windowMs - this.#now());
   }
 
-  recordFailure(address: string): void {
+  /** Counts one failure now; returns its time, which `forget()` takes to count it back. */
+  recordFailure(address: string): number {
     const times = this.#recent(address);
-    times.push(this.#now());
+    const at = this.#now();
+    times.push(at);
     this.#failures.delete(address);
     this.#failures.set(address, times);
     for (const key of this.#failures.keys()) {
       if (this.#failures.size <= this.#options.maxAddresses) break;
       this.#failures.delete(key);
     }
+    return at;
+  }
+
+  /**
+   * Takes back one failure recorded at `at`. A caller counts an attempt as
+   * failed before its slow check and forgets it when the check passes, so
+   * attempts sent at once cannot all start before the first one fails.
+   */
+  forget(address: string, at: number): void {
+    const times = this.#failures.get(address);
+    const i = times?.lastIndexOf(at) ?? -1;
+    if (times === undefined || i < 0) return;
+    times.splice(i, 1);
+    if (times.length === 0) this.#failures.delete(address);
   }
 
   #recent(address: string): number[] {
@@ -51,4 +69,18 @@ export class LoginLimiter {
     else this.#failures.set(address, recent);
     return recent;
   }
+}
+
+/**
+ * The key a client's failures count under: an IPv4 address (also when the
+ * socket shows it IPv4-mapped, ::ffff:a.b.c.d) as it is, an IPv6 address by
+ * its /64. One home or server is usually given a whole /64 (RFC 6177), so
+ * counting single IPv6 addresses would give one attacker 2^64 fresh allowances.
+ */
+export function clientKey(address: string | undefined): string {
+  if (address === undefined || !ipaddr.isValid(address.split("%")[0]!)) return address ?? "unknown";
+  const ip = ipaddr.process(address.split("%")[0]!);
+  if (ip.kind() === "ipv4") return ip.toString();
+  const parts = (ip as ipaddr.IPv6).parts.slice(0, 4).map((p) => p.toString(16));
+  return `${parts.join(":")}::/64`;
 }

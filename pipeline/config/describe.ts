@@ -58,6 +58,12 @@ export function configTable(): string {
 
 function walk(node: JsonSchema, path: string, rows: Row[]): void {
   const variants = node.oneOf ?? node.anyOf;
+  // A choice of plain values (true, a list of ranges, or a comma-separated string) is one setting: one row.
+  if (variants?.every((v) => v.properties === undefined && v.oneOf === undefined && v.anyOf === undefined)) {
+    const types = [...new Set(variants.map(typeOf))];
+    rows.push({ path, type: types.join(" \\| "), default: defaultOf(node), description: (node.description ?? "").replace(/\|/g, "\\|") });
+    return;
+  }
   if (variants) {
     for (const v of variants) {
       const kind = v.properties?.kind?.const;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
+import { privateNetworkAllowanceSchema } from "../../collectors/private-address";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandFields, checkBrandQuery } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema, contactName } from "../alerts/channels-config";
@@ -124,7 +125,9 @@ export const configSchema = z.strictObject({
   reports: reportsConfigSchema,
   http: z
     .strictObject({
-      allowPrivateNetworks: z.boolean().default(false).describe("Let collectors and notifiers reach loopback/private/link-local addresses (off: SSRF guard)."),
+      allowPrivateNetworks: privateNetworkAllowanceSchema
+        .default(false)
+        .describe("Let collectors and notifiers reach non-public addresses: a list of ranges (\"10.20.0.0/16\", \"192.168.1.5\"; comma-separated in the environment), or true for all (default false: public addresses only, the SSRF guard)."),
       timeoutMs: z.number().int().min(100).max(300_000).default(15_000).describe("Per-request timeout of collectors and notifiers."),
       maxBytes: z.number().int().min(1_024).max(512 * 1024 * 1024).default(10 * 1024 * 1024).describe("Largest response body read."),
     })

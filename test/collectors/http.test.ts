@@ -118,6 +118,11 @@ describe("private-address guard", () => {
     ["cloud metadata", "http://169.254.169.254/latest/meta-data/iam/"],
     ["a private network", "http://10.0.0.5/admin"],
     ["a name that resolves to a private address", "http://intranet.example/wiki"],
+    ["IPv6 loopback", "http://[::1]/admin"],
+    ["IPv4-mapped IPv6 cloud metadata, in hex", "http://[::ffff:a9fe:a9fe]/latest/meta-data/"],
+    ["NAT64 carrying a private IPv4 address", "http://[64:ff9b::a00:1]/"],
+    ["0.0.0.0", "http://0.0.0.0/"],
+    ["a private IPv4 address written as one decimal integer", "http://167772161/"],
   ])("get() refuses a redirect to %s", async ([, target], { recorded }) => {
     const server = await recorded.serve({ "/go": { status: 302, headers: { location: target } } });
     // Only the test server's address is let through; intranet.example answers 10.1.1.1.

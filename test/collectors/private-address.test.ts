@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { classifyAddress, guardedLookup, parseAllowance, type LookupFunction } from "../../collectors/private-address";
+import { classifyAddress, guardedLookup, parseAllowance, privateNetworkAllowanceSchema, type LookupFunction } from "../../collectors/private-address";
 
 describe("classifyAddress()", () => {
   test.for([
@@ -71,5 +71,23 @@ describe("guardedLookup()", () => {
     const { err } = await run(fixed(["93.184.216.34", "192.168.0.10"]), { all: true });
     expect(err?.name).toBe("BlockedAddressError");
     expect(err?.message).toContain("192.168.0.10 is private");
+  });
+});
+
+describe("privateNetworkAllowanceSchema", () => {
+  test("privateNetworkAllowanceSchema takes true, false, a list of ranges, and a comma-separated string from the environment", () => {
+    expect(privateNetworkAllowanceSchema.parse(false)).toBe(false);
+    expect(privateNetworkAllowanceSchema.parse(true)).toBe(true);
+    expect(privateNetworkAllowanceSchema.parse(["10.20.0.0/16", " 192.168.1.5 ", "fd00::/8"])).toEqual(["10.20.0.0/16", "192.168.1.5", "fd00::/8"]);
+    expect(privateNetworkAllowanceSchema.parse("10.20.0.0/16, 192.168.1.5")).toEqual(["10.20.0.0/16", "192.168.1.5"]);
+    expect(privateNetworkAllowanceSchema.parse("")).toEqual([]);
+  });
+
+  test("privateNetworkAllowanceSchema refuses an entry that is not an address or a range, naming it", () => {
+    const result = privateNetworkAllowanceSchema.safeParse(["10.0.0.0/8", "intranet.example"]);
+    expect(result.success).toBe(false);
+    expect(JSON.stringify(result.error?.issues)).toContain("intranet.example");
+    expect(privateNetworkAllowanceSchema.safeParse("10.0.0.0/33").success).toBe(false);
+    expect(privateNetworkAllowanceSchema.safeParse("yes").success).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { CSRF_HEADER, type ApiError, type MeProfile } from "../../../dashboard/protocol";
 import { startDashboard } from "../../../dashboard/server/start-dashboard";
 import {
+  heldRequest,
   login,
   OTHER_USER,
   recordingLogger,
@@ -92,6 +93,27 @@ describe("sessions", () => {
 
     d.clock.now += 5 * 60 * 1000 + 1;
     expect((await postLogin(JSON.stringify(USER))).status).toBe(204);
+  });
+
+  test("POST /api/session counts guesses sent at once: those past the limit answer 429 without a password check", async () => {
+    // Each request's headers are read (and the limit checked) before any body
+    // is sent, so no guess has failed yet when the bodies arrive together.
+    const held = await Promise.all(
+      Array.from({ length: 15 }, (_, i) =>
+        heldRequest(d.url, "/api/session", stateChanging(d.url, { "content-type": "application/json" }), JSON.stringify({ username: USER.username, password: `guess-${i}` })),
+      ),
+    );
+    for (const h of held) h.release();
+    const statuses = (await Promise.all(held.map((h) => h.reply))).sort();
+    expect(statuses).toEqual([...Array<number>(10).fill(401), ...Array<number>(5).fill(429)]);
+    expect((await postLogin(JSON.stringify(USER))).status).toBe(429);
+  });
+
+  test("POST /api/session does not count a successful sign-in against the address", async () => {
+    for (let i = 0; i < 9; i++) expect((await postLogin(JSON.stringify({ username: USER.username, password: `guess-${i}` }))).status).toBe(401);
+    for (let i = 0; i < 3; i++) expect((await postLogin(JSON.stringify(USER))).status).toBe(204);
+    expect((await postLogin(JSON.stringify({ username: USER.username, password: "guess-9" }))).status).toBe(401);
+    expect((await postLogin(JSON.stringify(USER))).status).toBe(429);
   });
 
   test("POST /api/session does not log the attempted username or password", async () => {

@@ -264,6 +264,40 @@ export function send(
   });
 }
 
+/**
+ * A request (POST unless `method` says otherwise) whose body waits for `release()`. Sent with Expect: 100-continue, it
+ * resolves once the server has read the headers and answered 100, so several
+ * held requests are all past their header checks before any body arrives.
+ * `reply` resolves with the final status.
+ */
+export function heldRequest(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+  body: string,
+  method = "POST",
+): Promise<{ release(): void; reply: Promise<number> }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolveHeld, rejectHeld) => {
+    let answered: (status: number) => void = () => {};
+    const reply = new Promise<number>((resolve) => (answered = resolve));
+    const req = httpRequest({
+      host: hostname,
+      port,
+      path,
+      method,
+      headers: { ...headers, "content-length": String(Buffer.byteLength(body)), expect: "100-continue" },
+    });
+    req.on("continue", () => resolveHeld({ release: () => req.end(body), reply }));
+    req.on("response", (res) => {
+      res.resume();
+      res.on("end", () => answered(res.statusCode ?? 0));
+    });
+    req.on("error", rejectHeld);
+    req.flushHeaders();
+  });
+}
+
 /** Headers of a same-origin browser request that changes state. */
 export function stateChanging(base: string, extra: Record<string, string> = {}): Record<string, string> {
   return { [CSRF_HEADER]: "1", origin: new URL(base).origin, ...extra };

@@ -12,7 +12,7 @@ import { startDashboard, type DashboardOptions } from "../../../dashboard/server
 import { signWebhook } from "../../../pipeline/alerts/webhook";
 import type { LiveEvent } from "../../../pipeline/mention";
 import { openStore } from "../../../pipeline/store/open-store";
-import { login, recordingLogger, send, SESSION_SECRET, stateChanging, USER, type HttpReply } from "./dashboard-fixture";
+import { heldRequest, login, recordingLogger, send, SESSION_SECRET, stateChanging, USER, type HttpReply } from "./dashboard-fixture";
 
 const SECRET = "an-ingest-secret-of-at-least-32-characters";
 const BASE_TIME = Math.floor(Date.now() / 1000) * 1000;
@@ -381,6 +381,21 @@ describe("POST /ingest/<source> limits and failures", () => {
       d.clock.now += 40_000;
       expect((await push(d.url, "crm", body, signedHeaders(body, { at: d.clock.now }))).status).toBe(202);
       expect(d.pushed.length).toBe(4);
+    } finally {
+      await d.close();
+    }
+  });
+
+  test("signed requests sent at once count against the limit: those past it answer 429 and push nothing", async () => {
+    const d = await startIngestDashboard({ ingestLimit: { maxRequests: 2, windowMs: 60_000 } });
+    try {
+      const body = JSON.stringify({ id: "r", text: "Lumio" });
+      // Every request's headers are checked before any body arrives, so none has been counted yet.
+      const held = await Promise.all(Array.from({ length: 5 }, () => heldRequest(d.url, "/ingest/crm", signedHeaders(body), body)));
+      for (const h of held) h.release();
+      const statuses = (await Promise.all(held.map((h) => h.reply))).sort();
+      expect(statuses).toEqual([202, 202, 429, 429, 429]);
+      expect(d.pushed.length).toBe(2);
     } finally {
       await d.close();
     }

@@ -10,6 +10,7 @@ import {
   makeIncident,
   makeMention,
   manualScheduler,
+  OTHER_USER,
   send,
   startTestDashboard,
   stateChanging,
@@ -69,6 +70,34 @@ describe("live hub", () => {
     const cookie = await login(d.url);
     const refused = await connectLive(d.url, { cookie }, "/elsewhere").catch((e: unknown) => e);
     expect((refused as UpgradeRefused).status).toBe(404);
+  });
+
+  test("upgrade past a user's socket allowance is refused with 429; other users still connect", async () => {
+    const d = await dashboard({ live: { maxClientsPerUser: 2 } });
+    const cookie = await login(d.url);
+    const first = await connect(d, { cookie });
+    await connect(d, { cookie });
+    const refused = await connectLive(d.url, { cookie }).catch((e: unknown) => e);
+    expect((refused as UpgradeRefused).status).toBe(429);
+    // A fresh sign-in is the same user: it does not get a new allowance.
+    const again = await connectLive(d.url, { cookie: await login(d.url) }).catch((e: unknown) => e);
+    expect((again as UpgradeRefused).status).toBe(429);
+    const other = await connect(d, { cookie: await login(d.url, OTHER_USER) });
+    expect((await other.next()).type).toBe("snapshot");
+    // A closed socket frees its place once the server has seen it close (just after the client does).
+    first.ws.close();
+    await first.closed;
+    let reopened: LiveClient | null = null;
+    for (let i = 0; i < 50 && reopened === null; i++) {
+      reopened = await connectLive(d.url, { cookie }).catch(async (e: unknown) => {
+        if (!(e instanceof UpgradeRefused) || e.status !== 429) throw e;
+        await new Promise((r) => setTimeout(r, 20));
+        return null;
+      });
+    }
+    expect(reopened).not.toBeNull();
+    clients.push(reopened!);
+    expect((await reopened!.next()).type).toBe("snapshot");
   });
 
   test("a signed-in client gets the snapshot first: brands, newest mentions, incidents and 6 h of timeline", async () => {

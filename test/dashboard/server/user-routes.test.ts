@@ -3,6 +3,7 @@ import type { ApiError, MeProfile, NewUserReply, UserView } from "../../../dashb
 import { UserAdmin } from "../../../pipeline/users/user-admin";
 import {
   connectLive,
+  heldRequest,
   login,
   makeIncident,
   makeMention,
@@ -164,6 +165,18 @@ describe("PATCH /api/me", () => {
     expect((await json("GET", "/api/me", fresh)).status).toBe(200);
     expect((await json("GET", "/api/me", other)).status).toBe(401);
     await login(d.url, { username: "ola", password: "new-password-1" });
+  });
+
+  test("PATCH /api/me counts wrong current passwords sent at once: those past the limit answer 429", async () => {
+    const headers = stateChanging(d.url, { cookie: admin, "content-type": "application/json" });
+    const held = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        heldRequest(d.url, "/api/me", headers, JSON.stringify({ password: { current: `guess-${i}`, next: "new-password-1" } }), "PATCH"),
+      ),
+    );
+    for (const h of held) h.release();
+    const statuses = (await Promise.all(held.map((h) => h.reply))).sort();
+    expect(statuses).toEqual([...Array<number>(10).fill(403), 429, 429]);
   });
 });
 
