@@ -41,7 +41,7 @@ import { readsAsPraise, tagProblems } from "./stages/tag-problems";
 import { DEFAULT_PRIORITY_RULES, rankPriority, type PriorityRules } from "./stages/rank-priority";
 import type { Spill } from "./store/spill";
 import type { IncidentEventRecord, QuarantineRecord, Store } from "./store/store";
-import { writeMentions, type WriteResult } from "./store/writer";
+import { writeMentions, type WriteResult, type WriterOptions } from "./store/writer";
 import type { Quarantined, Verdict } from "./verdict";
 
 export interface FlowDeps {
@@ -65,7 +65,7 @@ export interface FlowDeps {
   notify(change: IncidentChange): Promise<void>;
   settings: {
     maxTextChars: number;
-    writer: { flushMs: number; maxRows: number };
+    writer: WriterOptions;
     spikes: SpikeSettings & { latenessMs: number };
     /** Bounds of the per-problem and per-source series (spikes/judge-series.ts); defaults when absent. */
     series?: SeriesLimits;
@@ -121,24 +121,38 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   };
 
   const scored$: Observable<ScoredMention> = raw$.pipe(
-    map((raw) => normalize(raw, { now: scheduler.now(), maxTextChars: settings.maxTextChars })),
+    map((raw) => {
+      const verdict = normalize(raw, { now: scheduler.now(), maxTextChars: settings.maxTextChars });
+      // The configuration promises a clipped text is recorded: its id, never its text.
+      if (verdict.kind === "ok" && verdict.warnings.some((w) => w.type === "text-clipped"))
+        log.info({ mention: verdict.value.id, maxTextChars: settings.maxTextChars }, "mention text clipped to pipeline.maxTextChars");
+      return verdict;
+    }),
     filter(keepOk),
     map((ok) => matchBrands(ok.value, deps.brands)),
     filter(keepOk),
     map((ok) => ok.value),
     dedupe(new RecentIds(100_000)),
-    map((mention) => {
+    filter((mention) => {
       // The mention object is this pipeline's own fresh copy: filling it in
       // place avoids two object spreads per mention on the hot path.
       const scored = mention as ScoredMention;
-      scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
-      // Russian typed in Latin letters is read back into Cyrillic for the readers written for it.
-      const readable = readableText(scored.text, scored.lang);
-      scored.sentiment = score(readable, scored.lang, scored.rating);
-      scored.problems = tagProblems(readable, scored.lang, problemTerms, { praise: readsAsPraise(scored.sentiment) });
-      scored.priority = rankPriority(scored, priorityRules);
-      return scored;
+      try {
+        scored.lang = detectLanguage(scored.text, scored.claimedLang).lang;
+        // Russian typed in Latin letters is read back into Cyrillic for the readers written for it.
+        const readable = readableText(scored.text, scored.lang);
+        scored.sentiment = score(readable, scored.lang, scored.rating);
+        scored.problems = tagProblems(readable, scored.lang, problemTerms, { praise: readsAsPraise(scored.sentiment) });
+        scored.priority = rankPriority(scored, priorityRules);
+        return true;
+      } catch (error) {
+        // A net, not the plan (the stages are pure and fuzzed): an error thrown
+        // here would end this stream, and with it every later mention.
+        quarantined.next({ kind: "quarantine", stage: "enrich", reason: "internal-error", input: mention, error });
+        return false;
+      }
     }),
+    map((mention) => mention as ScoredMention),
     share(),
   );
 
@@ -154,6 +168,11 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     tap((result) => {
       finishedByWriter += "stored" in result ? result.stored : "spilled" in result ? result.spilled : result.lost;
       if ("lost" in result) log.error({ err: result.spillError, count: result.lost }, "mentions lost: store and disk both refused");
+      else if ("spilled" in result)
+        log.warn(
+          { err: result.error, count: result.spilled, attempts: result.attempts, spillDir: deps.spill.dir },
+          "store did not take the batch: mentions kept on disk and written when it is back",
+        );
       writes.next(result);
       finished.next(finishedByWriter);
     }),
@@ -222,8 +241,14 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     map((batch) => batch.map((q) => toQuarantineRecord(q, scheduler.now()))),
     concatMap((records) =>
       from(
-        deps.store.quarantine(records).catch((err: unknown) => {
-          log.error({ err, count: records.length }, "quarantine write failed");
+        // Quarantined items are kept like mentions: on disk when the store is down, stored by the same drain.
+        deps.store.quarantine(records).catch(async (err: unknown) => {
+          try {
+            await deps.spill.putQuarantine(records, err);
+            log.warn({ err, count: records.length, spillDir: deps.spill.dir }, "store did not take quarantined items: kept on disk and written when it is back");
+          } catch (spillErr) {
+            log.error({ err: spillErr, storeError: err, count: records.length }, "quarantined items lost: store and disk both refused");
+          }
         }),
       ),
     ),

@@ -26,6 +26,7 @@ import { compilePriorityRules } from "./stages/rank-priority";
 import { compileProblemTerms } from "./stages/problems/compile-problem-terms";
 import { DEFAULT_PROBLEM_TERMS } from "./stages/problems/default-problem-terms";
 import { startWeeklyReports } from "./reports/weekly-schedule";
+import { retrySpill } from "./store/retry-spill";
 import { Spill } from "./store/spill";
 import type { Store } from "./store/store";
 import { openConfiguredStore } from "./store/configured-store";
@@ -37,6 +38,8 @@ export interface RunningPipeline {
   store: Store;
   http: SafeHttp;
   flow: Flow;
+  /** Where batches the store did not take are kept until it does (store/spill.ts). */
+  spillDir: string;
   /** Hands raw mentions to the pipeline (synchronously through the stages). */
   push(mentions: readonly RawMention[]): void;
   acknowledge(key: string, by: string): Promise<Incident | null>;
@@ -149,13 +152,15 @@ export async function runPipeline(
   const telegramAcks = telegramAckSetups(config.alerts.channels, secrets.sourceCredentials, config.alerts.lang).map((setup) =>
     startTelegramAcks(setup, http, acknowledge, log.child({ component: "telegram-acks" })),
   );
-  const spillTimer = setInterval(() => void spill.drain(store).catch(() => {}), SPILL_RETRY_MS);
-  void spill.drain(store).catch((err: unknown) => log.warn({ err }, "spilled mentions not stored yet"));
+  const storeLog = log.child({ component: "store" });
+  const spillTimer = setInterval(() => void retrySpill(spill, store, storeLog), SPILL_RETRY_MS);
+  void retrySpill(spill, store, storeLog);
 
   return {
     store,
     http,
     flow,
+    spillDir,
     push(mentions) {
       for (const m of mentions) raw$.next(m);
     },

@@ -51,6 +51,17 @@ const AUTHOR_FOLLOWERS = ["followers", "followerscount", "subscribers", "subscri
 /** A header or property name in the form the tables above use. */
 export const keyOf = (name: string): string => name.toLowerCase().replace(/[^\p{L}\p{N}]/gu, "");
 
+/**
+ * The longest id kept. The pipeline quarantines a mention whose sourceId is
+ * over 512 characters (pipeline/stages/normalize.ts); a webhook push puts
+ * "<source>:" (up to 65) and a platform (up to 33) before this id, so a record
+ * refused here is reported to whoever sent it instead of quarantined later.
+ */
+export const MAX_ID_CHARS = 400;
+
+/** At least one character a reader can see: not whitespace, a control, a format mark or half a surrogate pair. */
+const VISIBLE = /[^\p{Cc}\p{Cf}\p{Cs}\p{Z}\s]/u;
+
 export function mapRecord(record: Readonly<Record<string, unknown>>): MapResult {
   const fields = lookup(record);
   for (const key of NESTED_COUNTERS) {
@@ -65,11 +76,17 @@ export function mapRecord(record: Readonly<Record<string, unknown>>): MapResult 
     return undefined;
   };
 
-  const text = textOf(pick(NAMES.text));
+  const rawText = textOf(pick(NAMES.text));
   const html = textOf(pick(NAMES.html));
-  const title = textOf(pick(NAMES.title));
+  const rawTitle = textOf(pick(NAMES.title));
+  // Text of only control or invisible characters would be empty once cleaned:
+  // the pipeline would quarantine it, so it is reported here, where its line or index is known.
+  const text = rawText !== undefined && VISIBLE.test(rawText) ? rawText : undefined;
+  const title = rawTitle !== undefined && VISIBLE.test(rawTitle) ? rawTitle : undefined;
   if (text === undefined && html === undefined && title === undefined) {
-    return { reason: "no text: expected a text, content, message, body, html or title field" };
+    return rawText === undefined && rawTitle === undefined
+      ? { reason: "no text: expected a text, content, message, body, html or title field" }
+      : { reason: "no readable text: the text holds only whitespace, control or invisible characters" };
   }
 
   const dateValue = pick(NAMES.date);
@@ -82,6 +99,7 @@ export function mapRecord(record: Readonly<Record<string, unknown>>): MapResult 
   const url = httpUrl(textOf(pick(NAMES.url)));
   const platform = platformOf(textOf(pick(NAMES.platform)));
   const ownId = idOf(pick(NAMES.id));
+  if (ownId !== undefined && ownId.length > MAX_ID_CHARS) return { reason: `the id is longer than ${MAX_ID_CHARS} characters (${ownId.length})` };
   const sourceId =
     ownId === undefined
       ? `h:${createHash("sha1").update(`${url ?? ""}\u0000${text ?? html ?? title ?? ""}\u0000${publishedAt ?? ""}`).digest("hex").slice(0, 24)}`

@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import iconv from "iconv-lite";
 // csv-parse rather than splitting on the delimiter: quoted fields with the
 // delimiter inside, "" escapes, line breaks inside quotes (multi-line posts in
@@ -63,6 +64,7 @@ export class ImportParser {
   readonly format: ImportFormat;
   readonly charset: ImportCharset;
   readonly #max: number;
+  readonly #utf8: boolean;
   #framer: RecordFramer | null = null;
   /** CSV before its header is read: bytes of the header line so far. */
   #head: Uint8Array = new Uint8Array(0);
@@ -78,6 +80,7 @@ export class ImportParser {
     this.format = options.format;
     this.charset = options.charset;
     this.#max = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+    this.#utf8 = /^utf-?8$/.test(options.charset.charset);
     if (options.format === "jsonl") this.#framer = this.#newFramer(0, 1);
   }
 
@@ -192,6 +195,13 @@ export class ImportParser {
       }
       if (frame.kind === "unclosed-quote") {
         items.push({ kind: "problem", problem: { line, reason: "a quoted field is not closed (a stray quote?); the line was skipped" }, end, nextLine });
+        continue;
+      }
+      // UTF-8 is chosen from the file's start (or declared); a line that is not UTF-8
+      // would decode to U+FFFD silently, so it is reported instead of kept garbled.
+      if (this.#utf8 && !isUtf8(frame.bytes)) {
+        const how = this.charset.from === "declared" ? "as declared" : "by its first bytes";
+        items.push({ kind: "problem", problem: { line, reason: `not valid UTF-8 (the file is read as UTF-8 ${how}); the line was skipped: set the file's encoding, e.g. windows-1250 or windows-1251` }, end, nextLine });
         continue;
       }
       const text = decode(frame.bytes, this.charset);

@@ -1,4 +1,5 @@
 import { ACK_LINK_SECRET_ENV, channelProblems } from "../alerts/channels-config";
+import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { ConfigError } from "../errors";
@@ -62,17 +63,55 @@ export function loadConfig(file: string | null, env: Env): Loaded {
 }
 
 function readConfigFile(file: string): Json {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (err) {
     throw new ConfigError(`Cannot read configuration file ${file}: ${(err as Error).message}`, { cause: err });
   }
+  const text = configText(file, bytes);
+  let value: Json;
   try {
-    return JSON.parse(stripJsonComments(text)) as Json;
+    value = JSON.parse(stripJsonComments(text)) as Json;
   } catch (err) {
     throw new ConfigError(`Configuration file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err });
   }
+  // `null` would otherwise mean "no file" and start the demo without a word.
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    const what = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+    throw new ConfigError(`Configuration file ${file} holds ${what}; it must be one JSON object ({ … })`);
+  }
+  return value;
+}
+
+/**
+ * The file's text. Editors on Windows save JSON with a byte-order mark, or as
+ * UTF-16 (PowerShell's `>`); both are read. Bytes that are not UTF-8 (a file
+ * saved as windows-1250 with "Żabka" in a brand) are refused rather than read
+ * with U+FFFD in place of the letters, which would make that brand never match.
+ */
+function configText(file: string, bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString("utf16le");
+  const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
+  if (!isUtf8(body)) {
+    throw new ConfigError(`Configuration file ${file} is not UTF-8 (line ${firstBadLine(body)}); save it as UTF-8`);
+  }
+  return body.toString("utf8");
+}
+
+/** The line of the first byte sequence that is not UTF-8. */
+function firstBadLine(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      if (!isUtf8(bytes.subarray(start, i))) return line;
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
 }
 
 /** Allows // and /* *\/ comments in the file (outside strings), so the example can explain itself. */

@@ -25,6 +25,11 @@ const MAX_ID_CHARS = 512;
 const MAX_URL_CHARS = 4_096;
 const MAX_HANDLE_CHARS = 256;
 const MAX_CLAIMED_LANG_CHARS = 16;
+/**
+ * Larger counts are capped. Past 2^53 JSON writes a number as "1e+30", which
+ * the UInt64 column refuses, and the refusal would hold up the whole batch.
+ */
+const MAX_FOLLOWERS = Number.MAX_SAFE_INTEGER;
 /** HTML is fed to the parser in slices so a huge page stops costing work once enough text is in hand. */
 const HTML_SLICE_CHARS = 65_536;
 
@@ -40,8 +45,14 @@ const BLOCK_ELEMENTS = new Set([
 const SPACED_ELEMENTS = new Set(["td", "th", "img", "input", "button", "label", "option", "select", "textarea"]);
 
 // C0 and C1 controls except tab and newline (which whitespace folding handles), DEL,
-// the byte-order mark, and the bidirectional overrides used to disguise text.
-const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFEFF\u202A-\u202E\u2066-\u2069]/g;
+// the byte-order mark, the bidirectional overrides used to disguise text, and the
+// invisible characters that split a word without showing: soft hyphen, zero-width
+// space, the LRM/RLM/ALM direction marks, word joiner and invisible operators.
+// "Lu\u200Bmio" reads as "Lumio" to a person and must match the brand "Lumio".
+// The zero-width joiner and non-joiner (U+200C, U+200D) stay: they build emoji
+// sequences and shape Persian or Indic script.
+const CONTROL_CHARS =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00AD\u061C\u200B\u200E\u200F\u2060-\u2064\uFEFF\u202A-\u202E\u2066-\u2069]/g;
 /** Unpaired UTF-16 halves: they cannot be encoded as UTF-8 and would corrupt the stored row. */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const HORIZONTAL_SPACE = /[^\S\n]+/g;
@@ -111,7 +122,8 @@ const normalizeUnsafe = (raw: RawMention, ctx: NormalizeContext): Verdict<Normal
     url: httpUrl(raw.url),
     authorHandle: shortString(author?.handle, MAX_HANDLE_CHARS),
     authorName: shortString(author?.name, MAX_HANDLE_CHARS),
-    authorFollowers: typeof followers === "number" && Number.isFinite(followers) && followers > 0 ? Math.floor(followers) : 0,
+    authorFollowers:
+      typeof followers === "number" && Number.isFinite(followers) && followers > 0 ? Math.min(Math.floor(followers), MAX_FOLLOWERS) : 0,
     title: title.text,
     text: clipped,
     publishedAt: published.at,

@@ -52,7 +52,7 @@ export async function leaseChdbSession(dataDir: string): Promise<ChdbLease> {
   // A session still closing holds the process's one directory until it is gone.
   if (shared === null && closing !== null) await closing;
   if (shared === null) {
-    await mkdir(dir, { recursive: true });
+    await makeDataDir(dir);
     // Re-check after the await: a concurrent open may have got here first.
     shared ??= { dir, session: openSession(dir), users: 0 };
   }
@@ -89,6 +89,24 @@ export async function leaseChdbSession(dataDir: string): Promise<ChdbLease> {
       }
     },
   };
+}
+
+/** The data directory, created if need be; a path that cannot be one is a StoreError naming it and saying why. */
+async function makeDataDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? messageOf(err);
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "a file is in the way"
+        : code === "EACCES" || code === "EPERM" || code === "EROFS"
+          ? "no permission to write there"
+          : code === "ENOSPC"
+            ? "the disk is full"
+            : "it cannot be created";
+    throw new StoreError(`chDB data directory ${dir} is not usable: ${why} (${code}); set store.dataDir to a writable directory`, false, { cause: err });
+  }
 }
 
 function openSession(dir: string): Session {

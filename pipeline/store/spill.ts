@@ -3,13 +3,16 @@ import { mkdir, readdir, readFile, rename, unlink, writeFile } from "node:fs/pro
 import { join } from "node:path";
 import type { ScoredMention } from "../mention";
 import { isStoreError } from "./sql-runner";
-import type { Store } from "./store";
+import type { QuarantineRecord, Store } from "./store";
 
 /**
  * Mentions the store could not take, kept on disk until it can: a directory of
  * JSONL files, one per batch. The first line of a file says when and why it
- * was spilled; each further line is one mention. Nothing here is ever deleted
- * before the store has accepted it.
+ * was spilled; each further line is one mention. Quarantined items the store
+ * could not take are kept the same way (a header with `kind: "quarantine"`,
+ * then one QuarantineRecord a line), so a store that is down costs neither
+ * the mentions nor the record of what was wrong with the bad ones. Nothing
+ * here is ever deleted before the store has accepted it.
  *
  * Re-inserting is safe because inserts are idempotent (same id → one row), so
  * a crash between "stored" and "file deleted" only stores the batch again.
@@ -21,15 +24,26 @@ export class Spill {
   constructor(readonly dir: string) {}
 
   /** Writes one batch to its own file; returns the file's path. */
-  async put(batch: readonly ScoredMention[], error: unknown): Promise<string> {
+  put(batch: readonly ScoredMention[], error: unknown): Promise<string> {
+    return this.#write("mentions", batch, error);
+  }
+
+  /** Writes quarantine records the store did not take to their own file; returns its path. */
+  putQuarantine(records: readonly QuarantineRecord[], error: unknown): Promise<string> {
+    return this.#write("quarantine", records, error);
+  }
+
+  async #write(kind: SpillHeader["kind"], rows: readonly object[], error: unknown): Promise<string> {
     await mkdir(this.dir, { recursive: true });
     const header: SpillHeader = {
       spilledAt: Date.now(),
-      rows: batch.length,
+      rows: rows.length,
       error: error instanceof Error ? error.message : String(error),
+      // Files written before quarantine records were kept have no kind: they hold mentions.
+      ...(kind === "quarantine" ? { kind } : {}),
     };
     let body = JSON.stringify(header) + "\n";
-    for (const mention of batch) body += JSON.stringify(mention) + "\n";
+    for (const row of rows) body += JSON.stringify(row) + "\n";
     // Time first so that drain() replays batches in the order they failed.
     const name = `${String(header.spilledAt).padStart(15, "0")}-${String(this.#seq++).padStart(6, "0")}-${randomBytes(4).toString("hex")}`;
     const path = join(this.dir, `${name}.jsonl`);
@@ -56,21 +70,22 @@ export class Spill {
    * store has it.
    * - The store down or busy (a transient StoreError): stops and throws; that
    *   file and the later ones stay for the next drain.
-   * - The store refusing one batch (any other error): its file stays and is
-   *   counted in `refused`; the others go on, so one bad batch never holds
-   *   up the rest.
+   * - The store refusing one batch (any other error): its rows are tried one
+   *   by one, the ones it takes are stored and counted in `rows`, and the file
+   *   stays with only the refused ones, counted in `refused`; the other files
+   *   go on, so one bad row never holds up the rest.
    * - A file that is not valid JSONL is renamed to `.bad` and kept for a
    *   person to look at.
    * One drain at a time: a call during a drain gets the running one's result.
    */
-  drain(store: Pick<Store, "insertMentions">): Promise<DrainResult> {
+  drain(store: Pick<Store, "insertMentions" | "quarantine">): Promise<DrainResult> {
     this.#draining ??= this.#drain(store).finally(() => {
       this.#draining = null;
     });
     return this.#draining;
   }
 
-  async #drain(store: Pick<Store, "insertMentions">): Promise<DrainResult> {
+  async #drain(store: Pick<Store, "insertMentions" | "quarantine">): Promise<DrainResult> {
     const result: DrainResult = { files: 0, rows: 0, bad: 0, refused: 0 };
     for (const name of await this.pending()) {
       const path = join(this.dir, name);
@@ -81,7 +96,7 @@ export class Spill {
         if (isNotFound(err)) continue; // taken by another process's drain
         throw err;
       }
-      let batch: ScoredMention[];
+      let batch: SpilledBatch;
       try {
         batch = parseSpillFile(text);
       } catch {
@@ -90,28 +105,64 @@ export class Spill {
         continue;
       }
       try {
-        await store.insertMentions(batch);
+        await insertBatch(store, batch);
       } catch (err) {
         if (isStoreError(err) && err.transient) throw err;
+        // One row the store refuses must not hold up the rest of its batch:
+        // the rows go in one by one and the file keeps only the refused ones.
+        const refused = batch.rows.length > 1 ? await this.#storeRowByRow(store, batch, path) : batch.rows.length;
+        result.rows += batch.rows.length - refused;
         result.refused += 1;
         result.lastError = err instanceof Error ? err.message : String(err);
         continue;
       }
       await unlink(path);
       result.files += 1;
-      result.rows += batch.length;
+      result.rows += batch.rows.length;
     }
     return result;
   }
+
+  /** Stores the rows of a refused batch one at a time and rewrites its file with those still refused; returns how many. */
+  async #storeRowByRow(store: Pick<Store, "insertMentions" | "quarantine">, batch: SpilledBatch, path: string): Promise<number> {
+    const kept: object[] = [];
+    let lastError: unknown;
+    for (const row of batch.rows) {
+      try {
+        await insertBatch(store, { kind: batch.kind, rows: [row] } as SpilledBatch);
+      } catch (err) {
+        // The store went down meanwhile: the file stays whole; rows stored already are stored again later, harmlessly.
+        if (isStoreError(err) && err.transient) throw err;
+        kept.push(row);
+        lastError = err;
+      }
+    }
+    if (kept.length < batch.rows.length) {
+      const header: SpillHeader = {
+        spilledAt: Date.now(),
+        rows: kept.length,
+        error: lastError instanceof Error ? lastError.message : String(lastError),
+        ...(batch.kind === "quarantine" ? { kind: batch.kind } : {}),
+      };
+      const body = [header, ...kept].map((row) => JSON.stringify(row) + "\n").join("");
+      await writeFile(`${path}.tmp`, body);
+      await rename(`${path}.tmp`, path);
+    }
+    return kept.length;
+  }
+}
+
+function insertBatch(store: Pick<Store, "insertMentions" | "quarantine">, batch: SpilledBatch): Promise<void> {
+  return batch.kind === "quarantine" ? store.quarantine(batch.rows) : store.insertMentions(batch.rows);
 }
 
 export interface DrainResult {
-  /** Files stored and deleted. */
+  /** Files stored and deleted (mentions and quarantine records). */
   files: number;
   rows: number;
   /** Unreadable files set aside as `.bad`. */
   bad: number;
-  /** Files the store refused this time; they stay for the next drain. */
+  /** Files the store refused this time; they stay for the next drain, holding only the rows it refused. */
   refused: number;
   /** Why the last refused file was refused. */
   lastError?: string;
@@ -121,15 +172,21 @@ interface SpillHeader {
   spilledAt: number;
   rows: number;
   error: string;
+  /** Absent for mentions. */
+  kind?: "mentions" | "quarantine";
 }
 
-function parseSpillFile(text: string): ScoredMention[] {
+type SpilledBatch = { kind: "mentions"; rows: ScoredMention[] } | { kind: "quarantine"; rows: QuarantineRecord[] };
+
+function parseSpillFile(text: string): SpilledBatch {
   const lines = text.split("\n").filter((l) => l !== "");
   const header = JSON.parse(lines[0] ?? "null") as SpillHeader | null;
   if (header === null || typeof header.rows !== "number") throw new Error("spill file without a header");
-  const batch = lines.slice(1).map((l) => JSON.parse(l) as ScoredMention);
-  if (batch.length !== header.rows) throw new Error(`spill file holds ${batch.length} of ${header.rows} rows`);
-  return batch;
+  const rows = lines.slice(1).map((l) => JSON.parse(l) as unknown);
+  if (rows.length !== header.rows) throw new Error(`spill file holds ${rows.length} of ${header.rows} rows`);
+  return header.kind === "quarantine"
+    ? { kind: "quarantine", rows: rows as QuarantineRecord[] }
+    : { kind: "mentions", rows: rows as ScoredMention[] };
 }
 
 const isNotFound = (err: unknown) =>

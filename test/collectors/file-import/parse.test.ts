@@ -94,6 +94,21 @@ describe("parseImport() JSON Lines", () => {
     expect(problems[0]?.reason).not.toContain("Krakowie");
   });
 
+  test("parseImport() reports by line a record with no visible text or an id too long, and keeps the lines around them", () => {
+    const lines = [
+      { id: "1", text: "Lumio ok" },
+      { id: "2", text: "\u0000\u200B \u202E" },
+      { id: "y".repeat(500), text: "Lumio" },
+      { id: "4", text: "Lumio 😡" },
+    ].map((r) => JSON.stringify(r));
+    const { mentions, problems } = parseImport(lines.join("\n"), { fileName: "x.jsonl" });
+    expect(mentions.map((m) => m.sourceId)).toEqual(["1", "4"]);
+    expect(problems).toEqual([
+      { line: 2, reason: "no readable text: the text holds only whitespace, control or invisible characters" },
+      { line: 3, reason: "the id is longer than 400 characters (500)" },
+    ]);
+  });
+
   test("parseImport() keeps HTML with a <script> as markup in `html`, and drops a javascript: URL", () => {
     const forum = mentions.find((m) => m.sourceId === "forum:forum-9");
     expect(forum?.html).toContain("<script>");

@@ -68,6 +68,44 @@ describe("readImportFile()", () => {
     expect(batch?.mentions.map((m) => m.text)).toEqual(["Świetna obsługa"]);
   });
 
+  test("readImportFile() reports a line that is not UTF-8 in a file read as UTF-8 by its number, declared or detected, and keeps the others", async () => {
+    const dir = dirs.make("earshot-import-");
+    const declared = join(dir, "declared.jsonl");
+    writeFileSync(declared, Buffer.concat([Buffer.from('{"id":"1","text":"Lumio ok"}\n'), iconv.encode('{"id":"2","text":"Lumio zażółć"}\n', "windows-1250")]));
+    const [a] = await collect(readImportFile(declared, { encoding: "utf-8" }));
+    expect(a?.mentions.map((m) => m.text)).toEqual(["Lumio ok"]);
+    expect(a?.problems).toEqual([{ line: 2, reason: expect.stringMatching(/^not valid UTF-8 \(the file is read as UTF-8 as declared\); the line was skipped: set the file's encoding/) }]);
+
+    // Valid UTF-8 for longer than the charset is judged on, then a line from another export.
+    const detected = join(dir, "detected.csv");
+    const good = Array.from({ length: 12_000 }, (_, i) => `${i + 1};Lumio działa dobrze, wiersz numer ${i + 1} ${"ż".repeat(40)}`);
+    writeFileSync(detected, Buffer.concat([Buffer.from(`id;text\r\n${good.join("\r\n")}\r\n`), iconv.encode("x1;Lumio не работает\r\nx2;Lumio ok\r\n", "windows-1251")]));
+    const batches = await collect(readImportFile(detected, { batchSize: 100_000 }));
+    expect(batches.flatMap((b) => b.mentions)).toHaveLength(12_001);
+    expect(batches.flatMap((b) => b.problems)).toEqual([{ line: 12_002, reason: expect.stringContaining("not valid UTF-8 (the file is read as UTF-8 by its first bytes)") }]);
+  });
+
+  test("readImportFile() reads a BOM and CRLF line ends, and reports a 5 MB line and a truncated last line by number, keeping the lines between", async () => {
+    const dir = dirs.make("earshot-import-");
+    const jsonl = join(dir, "export.jsonl");
+    writeFileSync(jsonl, `\uFEFF{"id":"1","text":"Lumio a"}\r\n{"id":"2","text":"${"x".repeat(5 << 20)}"}\r\n{"id":"3","text":"Lumio c"}\r\n{"id":"4","text":"Lumio tru`);
+    const [j] = await collect(readImportFile(jsonl));
+    expect(j?.mentions.map((m) => [m.sourceId, m.text])).toEqual([["1", "Lumio a"], ["3", "Lumio c"]]);
+    expect(j?.problems).toEqual([
+      { line: 2, reason: "longer than 1048576 bytes; skipped" },
+      { line: 4, reason: "not valid JSON (near character 28)" },
+    ]);
+
+    const csv = join(dir, "export.csv");
+    writeFileSync(csv, `\uFEFFid;text\r\n1;Lumio a\r\n2;${"x".repeat(5 << 20)}\r\n3;"Lumio\r\nc"\r\n4;"Lumio tru`);
+    const [c] = await collect(readImportFile(csv));
+    expect(c?.mentions.map((m) => [m.sourceId, m.text])).toEqual([["1", "Lumio a"], ["3", "Lumio\r\nc"]]);
+    expect(c?.problems).toEqual([
+      { line: 3, reason: "longer than 1048576 bytes; skipped" },
+      { line: 6, reason: "a quoted field is not closed (a stray quote?); the line was skipped" },
+    ]);
+  });
+
   test("readImportFile() refuses a missing file, a folder, a FIFO and an unsupported encoding with ImportFileError", async () => {
     const dir = dirs.make("earshot-import-");
     expect((await importError(collect(readImportFile(join(dir, "missing.csv"))))).message).toMatch(/missing\.csv: cannot open: ENOENT/);

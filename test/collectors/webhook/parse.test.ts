@@ -96,6 +96,23 @@ describe("parseIngestBody()", () => {
     ]);
   });
 
+  test("parseIngestBody() answers a record the pipeline would only quarantine with its reason: no visible text, or an id too long", () => {
+    const { mentions, problems } = parseIngestBody("crm", [
+      { id: 1, text: "\u0000\u0001 \u200B\u202E\u00A0\uD800" },
+      { id: "x".repeat(401), text: "Lumio" },
+      { id: 3, text: "\u200B", title: "Lumio 😡" },
+      { id: 4, text: "😡😡😡" },
+    ]);
+    expect(mentions.map((m) => [m.sourceId, m.text ?? m.title])).toEqual([
+      ["crm:3", "Lumio 😡"],
+      ["crm:4", "😡😡😡"],
+    ]);
+    expect(problems).toEqual([
+      { index: 0, reason: "no readable text: the text holds only whitespace, control or invisible characters" },
+      { index: 1, reason: "the id is longer than 400 characters (401)" },
+    ]);
+  });
+
   test("parseIngestBody() reports a body that is not an object as item 0", () => {
     expect(parseIngestBody("crm", 42)).toEqual({
       mentions: [],

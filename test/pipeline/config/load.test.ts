@@ -59,6 +59,48 @@ describe("loadConfig()", () => {
       expect(message).toContain(where);
   });
 
+  test("loadConfig() names an unknown key, a value of the wrong type and a brand query that does not parse, with their paths, in one error", () => {
+    const path = file(
+      "typos.json",
+      JSON.stringify({
+        dashbord: { port: 8787 },
+        store: { kind: "embedded", datadir: "./data" },
+        pipeline: { maxTextChars: "lots" },
+        brands: [{ name: "Lumio", query: "Lumio AND (awaria" }],
+      }),
+    );
+    const message = problemsOf(() => loadConfig(path, {}));
+    expect(message).toContain(`Invalid configuration in ${path}`);
+    expect(message).toContain('Unrecognized key: "dashbord"');
+    expect(message).toMatch(/Unrecognized key: "datadir"\s+→ at store/);
+    expect(message).toMatch(/expected number, received string\s+→ at pipeline\.maxTextChars/);
+    expect(message).toMatch(/missing \) to close the \([\s\S]*Lumio AND \(awaria[\s\S]*→ at brands\[0\]\.query/);
+  });
+
+  test("loadConfig() reads a file saved with a byte-order mark, or as UTF-16 in either byte order", () => {
+    const json = '{ "dashboard": { "port": 9000 }, "brands": [{ "name": "Żabka", "terms": ["Żabka", "Жабка"] }] }\r\n';
+    const utf16be = Buffer.from(`\uFEFF${json}`, "utf16le").swap16();
+    for (const [name, bytes] of [
+      ["bom.json", Buffer.from(`\uFEFF${json}`, "utf8")],
+      ["utf16le.json", Buffer.from(`\uFEFF${json}`, "utf16le")],
+      ["utf16be.json", utf16be],
+    ] as const) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const { config } = loadConfig(path, {});
+      expect(config.dashboard.port).toBe(9000);
+      expect(config.brands[0]?.terms).toEqual(["Żabka", "Жабка"]);
+    }
+  });
+
+  test("loadConfig() refuses a file that is not UTF-8 with the line, and one that holds null or an array", () => {
+    const path = join(dir, "cp1250.json");
+    writeFileSync(path, Buffer.concat([Buffer.from('{\n  "brands": [{ "name": "'), Buffer.from([0xaf]), Buffer.from('abka", "terms": ["x"] }]\n}\n')]));
+    expect(problemsOf(() => loadConfig(path, {}))).toBe(`Configuration file ${path} is not UTF-8 (line 2); save it as UTF-8`);
+    expect(problemsOf(() => loadConfig(file("null.json", "null"), {}))).toContain("holds null; it must be one JSON object");
+    expect(problemsOf(() => loadConfig(file("array.json", "[]"), {}))).toContain("holds an array; it must be one JSON object");
+  });
+
   test("loadConfig() refuses a secret written into the file", () => {
     const path = file("secret.json", JSON.stringify({ alerts: { webhook: { url: "https://h.example/x", secret: "s3cret" } } }));
     const message = problemsOf(() => loadConfig(path, { EARSHOT_WEBHOOK_SECRET: "x" }));

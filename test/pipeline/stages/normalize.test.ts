@@ -92,6 +92,15 @@ describe("normalize()", () => {
     expect(m.text).toBe("Lumio nie działa\nod rana");
   });
 
+  test("normalize() removes invisible characters inside a word so the brand name reads whole", () => {
+    const m = value(normalize(raw({ text: "Lu\u200Bmio Lu\u00ADmio Lu\u200Fmio \u200ELumio\u2060 \u061CLumio" }), CTX));
+    expect(m.text).toBe("Lumio Lumio Lumio Lumio Lumio");
+  });
+
+  test("normalize() keeps the zero-width joiner of an emoji sequence", () => {
+    expect(value(normalize(raw({ text: "Lumio 👩\u200D💻" }), CTX)).text).toBe("Lumio 👩\u200D💻");
+  });
+
   test("normalize() composes decomposed letters so lexicons see one character", () => {
     const m = value(normalize(raw({ text: "awarie\u0328" }), CTX));
     expect(m.text).toBe("awarię");
@@ -178,6 +187,10 @@ describe("normalize()", () => {
     expect(value(normalize(raw({ text: "x", url: "data:text/html,hi" }), CTX)).url).toBe("");
     expect(value(normalize(raw({ text: "x", url: "not a url" }), CTX)).url).toBe("");
     expect(value(normalize(raw({ text: "x", url: "http://lumio.example/a b" }), CTX)).url).toBe("http://lumio.example/a%20b");
+  });
+
+  test("normalize() caps a follower count past 2^53, which JSON would write as 1e+30", () => {
+    expect(value(normalize(raw({ text: "Lumio", author: { followers: 1e30 } }), CTX)).authorFollowers).toBe(Number.MAX_SAFE_INTEGER);
   });
 
   test("normalize() survives fields of the wrong type from an untrusted import", () => {

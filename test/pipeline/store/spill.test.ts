@@ -117,6 +117,23 @@ describe("Spill", () => {
       expect(await store.countMentions({})).toBe(1);
     }));
 
+  test("drain() stores the rows of a refused batch the store does take, and keeps only the refused row on disk", () =>
+    withStore(async (store) => {
+      const spill = new Spill(dirs.make("spill-"));
+      const path = await spill.put([mention(1), { ...mention(2), authorFollowers: -5 }, mention(3)], "refused");
+
+      const result = await spill.drain(store);
+      expect(result).toMatchObject({ files: 0, rows: 2, bad: 0, refused: 1 });
+      expect((await store.recentMentions({ limit: 10 })).map((m) => m.id)).toEqual(["rss:3", "rss:1"]);
+      const lines = readFileSync(path, "utf8").trimEnd().split("\n");
+      expect(JSON.parse(lines[0]!)).toMatchObject({ rows: 1 });
+      expect(lines.slice(1).map((l) => (JSON.parse(l) as ScoredMention).id)).toEqual(["rss:2"]);
+
+      // The next drain tries only what is left.
+      expect(await spill.drain(store)).toMatchObject({ files: 0, rows: 0, refused: 1 });
+      expect(await store.countMentions({})).toBe(2);
+    }));
+
   test("drain() sets an unreadable file aside as .bad and stores the others", () =>
     withStore(async (store) => {
       const dir = dirs.make("spill-");
@@ -126,6 +143,19 @@ describe("Spill", () => {
 
       expect(await spill.drain(store)).toEqual({ files: 1, rows: 1, bad: 1, refused: 0 });
       expect(readdirSync(dir)).toEqual(["000000000000001-000000-broken.jsonl.bad"]);
+      expect(await store.countMentions({})).toBe(1);
+    }));
+
+  test("putQuarantine() keeps quarantine records on disk and drain() stores them in the quarantine table", () =>
+    withStore(async (store) => {
+      const spill = new Spill(dirs.make("spill-"));
+      const record = { at: T0, stage: "normalize", reason: "empty-text", payload: '{"source":"rss","sourceId":"9","text":"\\u0000"}', error: "" };
+      const path = await spill.putQuarantine([record], new Error("ClickHouse is unreachable"));
+      expect(JSON.parse(readFileSync(path, "utf8").split("\n")[0]!)).toMatchObject({ kind: "quarantine", rows: 1, error: "ClickHouse is unreachable" });
+      await spill.put([mention(1)], "down");
+
+      expect(await spill.drain(store)).toEqual({ files: 2, rows: 2, bad: 0, refused: 0 });
+      expect(await store.quarantined(10)).toEqual([record]);
       expect(await store.countMentions({})).toBe(1);
     }));
 
