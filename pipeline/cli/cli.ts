@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { isConfigError } from "../errors";
+import { isConfigError, isStoreError } from "../errors";
 import type { loadConfig } from "../config/load";
 import { createRootLogger } from "../log";
 
@@ -159,6 +159,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (isConfigError(err)) {
       process.stderr.write(`${err.message}\n`);
       return 78; // EX_CONFIG
+    }
+    if (isStoreError(err)) {
+      // The store's own message says which store and why (unreachable, a directory it cannot make); a stack adds nothing.
+      process.stderr.write(`earshot ${command}: ${err.message}\n`);
+      return 69; // EX_UNAVAILABLE
     }
     throw err;
   }

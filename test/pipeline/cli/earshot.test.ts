@@ -32,6 +32,25 @@ describe("earshot (bin)", () => {
     for (const path of ["dashboard.port", "sources[0].url", "brands", "colour"]) expect(message).toContain(path);
   });
 
+  test("earshot start with a ClickHouse server that does not answer says so in one line and exits 69, no stack", async () => {
+    // A port that was free a moment ago: nothing listens there.
+    const { createServer } = await import("node:net");
+    const port = await new Promise<number>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => resolve(port));
+      });
+    });
+    const r = spawnSync(process.execPath, [BIN, "start"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "", EARSHOT_STORE_URL: `http://127.0.0.1:${port}`, EARSHOT_LOG_LEVEL: "silent" },
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(69);
+    expect(r.stderr).toMatch(/^earshot start: .*127\.0\.0\.1/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }, 70_000);
+
   test("earshot check prints the parsed configuration with defaults and no secrets", () => {
     const r = spawnSync(process.execPath, [BIN, "check"], {
       encoding: "utf8",
