@@ -83,6 +83,7 @@ export async function startEarshot(
       sessionSecret: secrets.sessionSecret ?? randomBytes(32).toString("hex"),
       staticDir,
       secureCookies: config.dashboard.secureCookies,
+      trustedProxies: config.dashboard.trustedProxies,
       ackLinkSecret: secrets.ackLinkSecret,
       pagerDutyWebhookSecret: secrets.pagerDutyWebhookSecret,
       opsgenieWebhookToken: secrets.opsgenieWebhookToken,

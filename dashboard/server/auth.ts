@@ -6,6 +6,7 @@ import type { UserDirectory } from "../../pipeline/users/user-directory";
 import type { UserRecord } from "../../pipeline/users/user-record";
 import type { Me, MeProfile, Role } from "../protocol";
 import { HttpError, readJsonBody, sendError, sendJson, sendNoContent } from "./http";
+import { clientAddress, type TrustedProxies } from "./client-address";
 import { clientKey, LoginLimiter } from "./login-limiter";
 
 /**
@@ -37,6 +38,8 @@ export interface AuthOptions {
   log: Logger;
   /** Mark the cookie Secure (serve over HTTPS, directly or behind a proxy). */
   secureCookies: boolean;
+  /** Reverse proxies whose X-Forwarded-For names the client (client-address.ts); none by default. */
+  trustedProxies?: TrustedProxies;
   sessionTtlMs: number;
   loginLimit: { maxFailures: number; windowMs: number };
   /** scrypt cost of new hashes and of the decoy; default DEFAULT_SCRYPT (OWASP). */
@@ -212,7 +215,7 @@ export class Auth {
 
   /** POST /api/session: sign in. Limited per client address (IPv6 by its /64, see clientKey); every failure counts. */
   async login(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const address = req.socket.remoteAddress ?? "unknown";
+    const address = clientAddress(req, this.#options.trustedProxies ?? []);
     const key = clientKey(address);
     if (this.#refusedByLimit(key, address, res)) return;
     const body = await readJsonBody(req, MAX_LOGIN_BODY_BYTES);

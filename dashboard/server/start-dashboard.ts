@@ -28,6 +28,7 @@ import { createOpsgenieWebhookRoute } from "./opsgenie-webhook-route";
 import { createPagerDutyWebhookRoute } from "./pagerduty-webhook-route";
 import { createSlackActionsRoute } from "./slack-actions-route";
 import { createStaticHandler } from "./static-files";
+import { parseTrustedProxies } from "./client-address";
 
 /** What the dashboard needs from the rest of Earshot; `pipeline/main.ts` wires it. */
 export interface DashboardDeps {
@@ -55,6 +56,8 @@ export interface DashboardDeps {
   staticDir: string;
   /** Mark the session cookie Secure: set when browsers reach the dashboard over HTTPS (e.g. behind a proxy). */
   secureCookies?: boolean;
+  /** Addresses or ranges of the reverse proxies in front ("10.0.0.5", "10.0.0.0/8"): their X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[];
   /**
    * Mentions pushed by other tools to POST /ingest/<source>, signed with
    * `secret` (EARSHOT_INGEST_SECRET, 32+ characters). Without it that route is 404.
@@ -123,6 +126,7 @@ export async function startDashboard(deps: DashboardDeps, options: DashboardOpti
     now: deps.now,
     log,
     secureCookies: deps.secureCookies ?? false,
+    trustedProxies: parseTrustedProxies(deps.trustedProxies ?? []),
     sessionTtlMs: options.sessionTtlMs ?? 12 * 60 * 60 * 1000,
     loginLimit: options.loginLimit ?? { maxFailures: 10, windowMs: 5 * 60 * 1000 },
   });

@@ -15,6 +15,7 @@ export const CONFIG_ENV: Record<string, string> = {
   EARSHOT_DATA_DIR: "store.dataDir",
   EARSHOT_DASHBOARD_HOST: "dashboard.host",
   EARSHOT_DASHBOARD_PORT: "dashboard.port",
+  EARSHOT_TRUSTED_PROXIES: "dashboard.trustedProxies",
   EARSHOT_WEBHOOK_URL: "alerts.webhook.url",
   EARSHOT_ALERTS_LANG: "alerts.lang",
   EARSHOT_ALLOW_PRIVATE_NETWORKS: "http.allowPrivateNetworks",

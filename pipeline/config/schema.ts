@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
-import { privateNetworkAllowanceSchema } from "../../collectors/private-address";
+import { isAllowanceEntry, privateNetworkAllowanceSchema } from "../../collectors/private-address";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandFields, checkBrandQuery } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema, contactName } from "../alerts/channels-config";
@@ -18,6 +18,18 @@ import { priorityBrandFields, prioritySettingsSchema } from "../stages/rank-prio
  */
 
 const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"] };
+
+const addressEntry = z.string().trim().refine(isAllowanceEntry, {
+  error: (issue) => `${JSON.stringify(issue.input)} is not an IP address or CIDR range (e.g. "10.0.0.5", "10.0.0.0/8")`,
+});
+/** Addresses or ranges: a list in the file, one comma-separated string from the environment. */
+const addressListSchema = z.union([
+  z.array(addressEntry),
+  z
+    .string()
+    .transform((text) => text.split(",").map((e) => e.trim()).filter((e) => e !== ""))
+    .pipe(z.array(addressEntry)),
+]);
 
 const storeSchema = z.discriminatedUnion("kind", [
   z.strictObject({
@@ -60,6 +72,9 @@ export const configSchema = z.strictObject({
       // env values arrive as strings, hence coerce
       port: z.coerce.number().int().min(0).max(65535).default(8787).describe("Dashboard port (0: any free port)."),
       secureCookies: z.boolean().default(false).describe("Set the session cookie's Secure flag (serve behind HTTPS)."),
+      trustedProxies: addressListSchema
+        .default([])
+        .describe("Reverse proxies in front of the dashboard (addresses or ranges; comma-separated in the environment): their X-Forwarded-For names the client for the sign-in limit."),
     })
     .prefault({}),
   // prefault: the default goes through the brand schema too and gets its defaults

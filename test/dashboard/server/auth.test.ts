@@ -215,6 +215,32 @@ describe("sessions", () => {
 });
 
 describe("startDashboard() session options", () => {
+  test("POST /api/session behind a trusted proxy limits each X-Forwarded-For client on its own; the header from anyone else is ignored", async () => {
+    const proxied = await startTestDashboard({ trustedProxies: ["127.0.0.1"] });
+    const direct = await startTestDashboard(); // no proxy configured: the header is anyone's to write
+    try {
+      const guess = (base: string, forwardedFor: string, password = "wrong") =>
+        send(base, "/api/session", {
+          method: "POST",
+          headers: stateChanging(base, { "content-type": "application/json", "x-forwarded-for": forwardedFor }),
+          body: JSON.stringify({ username: USER.username, password }),
+        });
+      for (let i = 0; i < 10; i++) expect((await guess(proxied.url, "203.0.113.5")).status).toBe(401);
+      expect((await guess(proxied.url, "203.0.113.5", USER.password)).status).toBe(429);
+      // another client behind the same proxy is not locked out
+      expect((await guess(proxied.url, "198.51.100.7", USER.password)).status).toBe(204);
+      // the client is the rightmost hop the proxy did not add: a forged left part changes nothing
+      expect((await guess(proxied.url, "198.51.100.7, 203.0.113.5", USER.password)).status).toBe(429);
+
+      // Without trusted proxies a changing header does not buy fresh guesses.
+      for (let i = 0; i < 10; i++) expect((await guess(direct.url, `203.0.113.${i}`)).status).toBe(401);
+      expect((await guess(direct.url, "192.0.2.99", USER.password)).status).toBe(429);
+    } finally {
+      await proxied.close();
+      await direct.close();
+    }
+  });
+
   test("startDashboard() with secureCookies issues a Secure __Host- cookie", async () => {
     const secure = await startTestDashboard({ secureCookies: true });
     try {

@@ -136,6 +136,7 @@ async function openTestStore(): Promise<{ store: Store; dispose(): Promise<void>
 export async function startTestDashboard(
   {
     secureCookies = false,
+    trustedProxies = [],
     sourceHealth,
     ackLinkSecret = null,
     slack,
@@ -149,6 +150,7 @@ export async function startTestDashboard(
     /** Give the dashboard a resolve port (stores the incident resolved). */
     withResolve?: boolean;
     secureCookies?: boolean;
+    trustedProxies?: readonly string[];
     sourceHealth?: () => readonly SourceHealthSnapshot[];
     ackLinkSecret?: string | null;
     slack?: DashboardDeps["slack"];
@@ -199,6 +201,7 @@ export async function startTestDashboard(
         sessionSecret: SESSION_SECRET,
         staticDir: distDir,
         secureCookies,
+        trustedProxies,
         ackLinkSecret,
         ...(slack ? { slack } : {}),
         pagerDutyWebhookSecret,
