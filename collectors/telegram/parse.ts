@@ -1,4 +1,5 @@
-import { load, type Cheerio, type CheerioAPI } from "cheerio/slim";
+import { createRequire } from "node:module";
+import type { Cheerio, CheerioAPI } from "cheerio/slim";
 import type { RawMention } from "../source";
 import { parseCount } from "./parse-count";
 
@@ -14,6 +15,19 @@ export const SOURCE_KIND = "telegram";
 /** The element type cheerio selects, taken from cheerio itself: its DOM package is not a dependency of ours. */
 type Elements = ReturnType<Cheerio<never>["find"]>;
 type Element = Elements extends Cheerio<infer T> ? T : never;
+
+type CheerioSlim = typeof import("cheerio/slim");
+let cheerio: CheerioSlim | undefined;
+
+/**
+ * cheerio, loaded at the first page rather than on import: the collectors
+ * registry imports every source, so a static import made every command
+ * (`earshot sources`, `earshot check`) pay for the HTML parser. The parse stays
+ * synchronous because cheerio ships a CommonJS entry for "./slim" under the
+ * "require" condition (node_modules/cheerio/package.json "exports"), which
+ * `require()` loads in place; Node caches it after the first call.
+ */
+const loadCheerio = (): CheerioSlim => (cheerio ??= createRequire(import.meta.url)("cheerio/slim") as CheerioSlim);
 
 /** Thrown for a page that is not a readable channel preview. */
 export class TelegramParseError extends Error {
@@ -69,7 +83,7 @@ const MEDIA = [
 export function parseChannelPage(html: string): ChannelPage {
   if (html.trim() === "") throw new TelegramParseError("the page is empty");
   // Serialized markup (raw.textHtml) keeps letters and emoji as they are, escaping only what HTML needs.
-  const $ = load(html, { xml: { xmlMode: false, encodeEntities: "utf8" } });
+  const $ = loadCheerio().load(html, { xml: { xmlMode: false, encodeEntities: "utf8" } });
   const nodes = $(".tgme_widget_message").toArray();
   if (nodes.length === 0 && $(".tgme_channel_info").length === 0) {
     if ($(".tgme_page").length > 0) {

@@ -11,7 +11,22 @@ export async function rejection<E>(promise: Promise<unknown>, is: (e: unknown) =
     await promise;
   } catch (err) {
     if (is(err)) return err;
-    throw new Error(`expected ${expected}, got ${String(err)}`);
+    throw new Error(`expected ${expected}, got ${String(err)}`, { cause: err });
+  }
+  throw new Error(`expected ${expected}, but it did not fail`);
+}
+
+/**
+ * The synchronous partner of rejection(): the error `fn` throws, narrowed by
+ * the module's own guard (isFeedParseError, isVkParseError …). An error of
+ * another kind, or none, fails the test.
+ */
+export function thrown<E>(fn: () => unknown, is: (e: unknown) => e is E, expected: string): E {
+  try {
+    fn();
+  } catch (err) {
+    if (is(err)) return err;
+    throw new Error(`expected ${expected}, got ${String(err)}`, { cause: err });
   }
   throw new Error(`expected ${expected}, but it did not fail`);
 }

@@ -1,26 +1,17 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { isAppStoreParseError, parseReviewFeed, type ReviewPage } from "../../../collectors/app-store/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const APP = "1488311937";
 const feed = (file: string): string => payload(`app-store/${file}`).toString("utf8");
 const parse = (file: string, country: string): ReviewPage => parseReviewFeed(feed(file), { appId: APP, country });
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
 const mentionsOf = (page: ReviewPage) => page.entries.flatMap((e) => (e.mention === null ? [] : [visible(e.mention)]));
 
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isAppStoreParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected an AppStoreParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isAppStoreParseError, "an AppStoreParseError");
 
 describe("parseReviewFeed() reviews", () => {
   test("parseReviewFeed() reads the reviews newest first and leaves out the app's own entry", () => {
@@ -118,17 +109,14 @@ describe("parseReviewFeed() refusals", () => {
 });
 
 describe("parseReviewFeed() on arbitrary input", () => {
-  const isOwnOutcome = (run: () => ReviewPage): boolean => {
-    try {
-      const page = run();
-      return (
+  const isOwnOutcome = (run: () => ReviewPage): boolean =>
+    ownOutcome(
+      run,
+      (page) =>
         page.entries.length + page.skipped.length === page.reviewCount &&
-        page.entries.every((e) => Number.isFinite(e.at) && (e.mention === null ? typeof e.reason === "string" : e.mention.rating !== undefined && e.mention.rating >= 1 && e.mention.rating <= 5))
-      );
-    } catch (err) {
-      return isAppStoreParseError(err);
-    }
-  };
+        page.entries.every((e) => Number.isFinite(e.at) && (e.mention === null ? typeof e.reason === "string" : e.mention.rating !== undefined && e.mention.rating >= 1 && e.mention.rating <= 5)),
+      isAppStoreParseError,
+    );
 
   prop.prop([fc.string({ maxLength: 2_000 })])("parseReviewFeed() either parses or throws AppStoreParseError on any text", (text) =>
     isOwnOutcome(() => parseReviewFeed(text, { appId: APP, country: "pl" })),

@@ -1,21 +1,13 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { isBlueskyParseError, parseProfiles, parseSearchPosts, postUrl, type ParsedSearch } from "../../../collectors/bluesky/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const fixture = (file: string) => payload(`bluesky/${file}`).toString("utf8");
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
 
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isBlueskyParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a BlueskyParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isBlueskyParseError, "a BlueskyParseError");
 
 describe("parseSearchPosts()", () => {
   test("parseSearchPosts() reads posts in Polish, Russian and English with links spelled out", () => {
@@ -152,27 +144,13 @@ describe("postUrl()", () => {
 describe("parse bad input", () => {
   const accounted = (page: ParsedSearch) => page.posts.length + page.skipped.length === page.count;
 
-  prop.prop([fc.string({ maxLength: 2_000 })])("parseSearchPosts() and parseProfiles() return or throw BlueskyParseError on any text", (text) => {
-    for (const parse of [parseSearchPosts, parseProfiles]) {
-      try {
-        parse(text);
-      } catch (err) {
-        if (!isBlueskyParseError(err)) return false;
-      }
-    }
-    return true;
-  });
+  prop.prop([fc.string({ maxLength: 2_000 })])("parseSearchPosts() and parseProfiles() return or throw BlueskyParseError on any text", (text) =>
+    [parseSearchPosts, parseProfiles].every((parse) => ownOutcome(() => parse(text), () => true, isBlueskyParseError)),
+  );
 
-  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseSearchPosts() returns a page or throws BlueskyParseError on any JSON value", (value) => {
-    for (const input of [value, JSON.stringify(value)]) {
-      try {
-        if (!accounted(parseSearchPosts(input))) return false;
-      } catch (err) {
-        if (!isBlueskyParseError(err)) return false;
-      }
-    }
-    return true;
-  });
+  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseSearchPosts() returns a page or throws BlueskyParseError on any JSON value", (value) =>
+    [value, JSON.stringify(value)].every((input) => ownOutcome(() => parseSearchPosts(input), accounted, isBlueskyParseError)),
+  );
 
   const anything = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
   const postLike = fc.record(

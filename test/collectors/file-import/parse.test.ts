@@ -4,12 +4,10 @@ import { describe, expect, test } from "vitest";
 import { detectImportCharset } from "../../../collectors/file-import/import-charset";
 import { countOf, toImportDate } from "../../../collectors/file-import/map-record";
 import { ImportParser, parseImport, sniffDelimiter, type ImportFormat, type ImportItem } from "../../../collectors/file-import/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { visible } from "../parsed";
 
 const fixture = (name: string) => payload(`file-import/${name}`);
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
 
 function parseAll(bytes: Uint8Array, format: ImportFormat, chunks: number[] = [], maxRecordBytes?: number): ImportItem[] {
   const charset = detectImportCharset(bytes, true);

@@ -1,27 +1,14 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { isGooglePlayParseError, parseReviewsReply, type ReviewPage, type ReviewsReply } from "../../../collectors/google-play/parse";
-import type { RawMention } from "../../../collectors/source";
+import { isGooglePlayParseError, parseReviewsReply } from "../../../collectors/google-play/parse";
 import { payload } from "../../support/recorded-http";
+import { page, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const APP = "com.lumio.app";
 const reply = (file: string): string => payload(`google-play/${file}`).toString("utf8");
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
 
-function page(r: ReviewsReply): ReviewPage {
-  if (r.kind !== "page") throw new Error(`expected a page, got ${r.kind}`);
-  return r;
-}
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isGooglePlayParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a GooglePlayParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isGooglePlayParseError, "a GooglePlayParseError");
 
 /** A reply around `data`, the payload Google puts in a JSON string. */
 const wrap = (data: unknown) => `)]}'\n\n${JSON.stringify([["wrb.fr", "UsvDTd", JSON.stringify(data), null, null, null, "generic"], ["di", 10]])}`;

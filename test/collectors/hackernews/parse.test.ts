@@ -1,23 +1,13 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { isHnParseError, parseSearchPage } from "../../../collectors/hackernews/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const page = (file: string) => payload(`hackernews/${file}`).toString("utf8");
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isHnParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected an HnParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isHnParseError, "an HnParseError");
 
 describe("parseSearchPage()", () => {
   test("parseSearchPage() reads comments and stories with their thread, engagement and item page", () => {
@@ -102,21 +92,13 @@ describe("parseSearchPage()", () => {
     expect(parseError(() => parseSearchPage(text as string)).message).toMatch(message as RegExp);
   });
 
-  prop.prop([fc.string({ maxLength: 2_000 })])("parseSearchPage() either parses or throws HnParseError on any text", (text) => {
-    try {
-      return Array.isArray(parseSearchPage(text).hits);
-    } catch (err) {
-      return isHnParseError(err);
-    }
-  });
+  prop.prop([fc.string({ maxLength: 2_000 })])("parseSearchPage() either parses or throws HnParseError on any text", (text) =>
+    ownOutcome(() => parseSearchPage(text), (r) => Array.isArray(r.hits), isHnParseError),
+  );
 
-  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseSearchPage() either parses or throws HnParseError on any JSON document", (doc) => {
-    try {
-      return Array.isArray(parseSearchPage(JSON.stringify(doc)).hits);
-    } catch (err) {
-      return isHnParseError(err);
-    }
-  });
+  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseSearchPage() either parses or throws HnParseError on any JSON document", (doc) =>
+    ownOutcome(() => parseSearchPage(JSON.stringify(doc)), (r) => Array.isArray(r.hits), isHnParseError),
+  );
 
   prop.prop([fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }), hitLike()), { maxLength: 20 })])(
     "parseSearchPage() keeps or skips every hit of a well-formed page, whatever the hits hold",

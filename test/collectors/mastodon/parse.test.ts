@@ -1,22 +1,14 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { isMastodonParseError, parseSearch, parseTimeline, type ParsedStatuses } from "../../../collectors/mastodon/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const fixture = (file: string) => payload(`mastodon/${file}`).toString("utf8");
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
 const mentions = (page: ParsedStatuses) => page.entries.flatMap((e) => (e.mention === null ? [] : [e.mention]));
 
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isMastodonParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a MastodonParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isMastodonParseError, "a MastodonParseError");
 
 describe("parseTimeline()", () => {
   test("parseTimeline() reads a hashtag page in Polish, Russian and English keyed by the global uri", () => {
@@ -149,29 +141,13 @@ describe("parseSearch()", () => {
 describe("parse bad input", () => {
   const ok = (page: ParsedStatuses) => page.entries.length + page.skipped.length === page.count;
 
-  prop.prop([fc.string({ maxLength: 2_000 })])("parseTimeline() and parseSearch() return a page or throw MastodonParseError on any text", (text) => {
-    for (const parse of [parseTimeline, parseSearch]) {
-      try {
-        if (!ok(parse(text))) return false;
-      } catch (err) {
-        if (!isMastodonParseError(err)) return false;
-      }
-    }
-    return true;
-  });
+  prop.prop([fc.string({ maxLength: 2_000 })])("parseTimeline() and parseSearch() return a page or throw MastodonParseError on any text", (text) =>
+    [parseTimeline, parseSearch].every((parse) => ownOutcome(() => parse(text), ok, isMastodonParseError)),
+  );
 
-  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseTimeline() and parseSearch() return a page or throw MastodonParseError on any JSON value", (value) => {
-    for (const parse of [parseTimeline, parseSearch]) {
-      for (const input of [value, JSON.stringify(value)]) {
-        try {
-          if (!ok(parse(input))) return false;
-        } catch (err) {
-          if (!isMastodonParseError(err)) return false;
-        }
-      }
-    }
-    return true;
-  });
+  prop.prop([fc.jsonValue({ maxDepth: 4 })])("parseTimeline() and parseSearch() return a page or throw MastodonParseError on any JSON value", (value) =>
+    [parseTimeline, parseSearch].every((parse) => [value, JSON.stringify(value)].every((input) => ownOutcome(() => parse(input), ok, isMastodonParseError))),
+  );
 
   const anything = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
   const statusLike = fc.record(

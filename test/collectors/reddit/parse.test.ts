@@ -1,23 +1,11 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { isRedditApiError, isRedditParseError, parseListing } from "../../../collectors/reddit/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const listing = (file: string) => payload(`reddit/${file}`).toString("utf8");
-
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw err;
-  }
-  throw new Error("expected an error");
-}
 
 describe("parseListing()", () => {
   test("parseListing() reads search posts: self posts, a link post by a deleted account and a removed post's title", () => {
@@ -140,8 +128,7 @@ describe("parseListing()", () => {
   });
 
   test("parseListing() turns Reddit's error object into a RedditApiError with its status and reason", () => {
-    const err = thrown(() => parseListing(listing("error-private.json")));
-    expect(isRedditApiError(err)).toBe(true);
+    const err = thrown(() => parseListing(listing("error-private.json")), isRedditApiError, "a RedditApiError");
     expect(err).toMatchObject({ status: 403, reason: "private", message: "Reddit answered with an error: 403 Forbidden (private)" });
   });
 
@@ -152,28 +139,19 @@ describe("parseListing()", () => {
     ["another kind", '{"kind": "t3", "data": {}}', /^expected a Listing, got kind "t3"$/],
     ["a Listing without children", '{"kind": "Listing", "data": {"after": null}}', /^Listing without a "data.children" array$/],
   ])("parseListing() refuses %s with a clear error", ([, text, message]) => {
-    const err = thrown(() => parseListing(text as string));
-    expect(isRedditParseError(err)).toBe(true);
+    const err = thrown(() => parseListing(text as string), isRedditParseError, "a RedditParseError");
     expect(err.message).toMatch(message as RegExp);
   });
 
   const ownError = (err: unknown) => isRedditParseError(err) || isRedditApiError(err);
 
-  prop.prop([fc.string({ maxLength: 2_000 })])("parseListing() either parses or throws its own error on any text", (text) => {
-    try {
-      return Array.isArray(parseListing(text).items);
-    } catch (err) {
-      return ownError(err);
-    }
-  });
+  prop.prop([fc.string({ maxLength: 2_000 })])("parseListing() either parses or throws its own error on any text", (text) =>
+    ownOutcome(() => parseListing(text), (r) => Array.isArray(r.items), ownError),
+  );
 
-  prop.prop([fc.jsonValue({ maxDepth: 5 })])("parseListing() either parses or throws its own error on any JSON document", (doc) => {
-    try {
-      return Array.isArray(parseListing(JSON.stringify(doc)).items);
-    } catch (err) {
-      return ownError(err);
-    }
-  });
+  prop.prop([fc.jsonValue({ maxDepth: 5 })])("parseListing() either parses or throws its own error on any JSON document", (doc) =>
+    ownOutcome(() => parseListing(JSON.stringify(doc)), (r) => Array.isArray(r.items), ownError),
+  );
 
   prop.prop([fc.array(fc.oneof(fc.jsonValue({ maxDepth: 3 }), childLike()), { maxLength: 20 })])(
     "parseListing() keeps or skips every child of a well-formed listing, whatever the children hold",

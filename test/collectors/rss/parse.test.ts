@@ -2,24 +2,14 @@ import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
 import { decodeText } from "../../../collectors/decode-text";
 import { isFeedParseError, parseFeed, toIsoDate, unwrapRedirect } from "../../../collectors/rss/parse";
-import type { RawMention } from "../../../collectors/source";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 /** A recorded feed as the HTTP client would hand it over: bytes decoded by their declared charset. */
 const feed = (file: string, contentType = "application/xml") => decodeText(payload(`rss/${file}`), contentType).text;
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isFeedParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a FeedParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isFeedParseError, "a FeedParseError");
 
 describe("parseFeed() RSS 2.0", () => {
   const FEED_URL = "https://wiadomosci.example.pl/rss/kraj.xml";
@@ -281,24 +271,15 @@ describe("parseFeed() bad input", () => {
     expect(parseError(() => parseFeed(text as string, "https://example.com/feed")).message).toMatch(message as RegExp);
   });
 
-  prop.prop([fc.string({ maxLength: 2_000 })])("parseFeed() either parses or throws FeedParseError on any text", (text) => {
-    try {
-      const items = parseFeed(text, "https://example.com/feed");
-      return Array.isArray(items);
-    } catch (err) {
-      return isFeedParseError(err);
-    }
-  });
+  prop.prop([fc.string({ maxLength: 2_000 })])("parseFeed() either parses or throws FeedParseError on any text", (text) =>
+    ownOutcome(() => parseFeed(text, "https://example.com/feed"), (items) => Array.isArray(items), isFeedParseError),
+  );
 
   prop.prop([fc.string({ maxLength: 500 }), fc.string({ maxLength: 500 })])(
     "parseFeed() either parses or throws FeedParseError on arbitrary item text",
     (title, body) => {
       const xml = `<rss version="2.0"><channel><item><title>${title}</title><description>${body}</description></item></channel></rss>`;
-      try {
-        return parseFeed(xml, "https://example.com/feed").length === 1;
-      } catch (err) {
-        return isFeedParseError(err);
-      }
+      return ownOutcome(() => parseFeed(xml, "https://example.com/feed"), (items) => items.length === 1, isFeedParseError);
     },
   );
 });

@@ -1,23 +1,13 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import type { RawMention } from "../../../collectors/source";
 import { isTelegramParseError, parseChannelPage, type ChannelPage } from "../../../collectors/telegram/parse";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const page = (file: string): string => payload(`telegram/${file}`).toString("utf8");
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isTelegramParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a TelegramParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isTelegramParseError, "a TelegramParseError");
 
 /** A preview page around the given message markup, as t.me frames it. */
 const framed = (messages: string) => `<!DOCTYPE html><html><body class="tgme_webpreview">
@@ -152,14 +142,8 @@ describe("parseChannelPage() edge cases", () => {
 });
 
 describe("parseChannelPage() on arbitrary input", () => {
-  const isOwnOutcome = (run: () => ChannelPage): boolean => {
-    try {
-      const r = run();
-      return Array.isArray(r.messages) && r.messages.every((m) => Number.isSafeInteger(m.id) && typeof m.mention.text === "string");
-    } catch (err) {
-      return isTelegramParseError(err);
-    }
-  };
+  const isOwnOutcome = (run: () => ChannelPage): boolean =>
+    ownOutcome(run, (r) => Array.isArray(r.messages) && r.messages.every((m) => Number.isSafeInteger(m.id) && typeof m.mention.text === "string"), isTelegramParseError);
 
   prop.prop([fc.string({ maxLength: 2_000 })])("parseChannelPage() either parses or throws TelegramParseError on any text", (text) =>
     isOwnOutcome(() => parseChannelPage(text)),

@@ -1,28 +1,13 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import { cleanVkText, isVkParseError, parseSearchResponse, type VkReply, type VkSearchPage } from "../../../collectors/vk/parse";
-import type { RawMention } from "../../../collectors/source";
+import { cleanVkText, isVkParseError, parseSearchResponse, type VkReply } from "../../../collectors/vk/parse";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, page, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const reply = (file: string): string => payload(`vk/${file}`).toString("utf8");
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function page(r: VkReply): VkSearchPage {
-  if (r.kind !== "page") throw new Error(`expected a page, got error ${r.code}`);
-  return r;
-}
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isVkParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a VkParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isVkParseError, "a VkParseError");
 
 describe("parseSearchResponse() posts", () => {
   test("parseSearchResponse() reads a page of posts oldest first with authors, clean text and engagement", () => {
@@ -190,14 +175,8 @@ describe("cleanVkText()", () => {
 });
 
 describe("parseSearchResponse() on arbitrary input", () => {
-  const isOwnOutcome = (run: () => VkReply): boolean => {
-    try {
-      const r = run();
-      return r.kind === "error" ? Number.isInteger(r.code) : Array.isArray(r.mentions) && Array.isArray(r.skipped);
-    } catch (err) {
-      return isVkParseError(err);
-    }
-  };
+  const isOwnOutcome = (run: () => VkReply): boolean =>
+    ownOutcome(run, (r) => (r.kind === "error" ? Number.isInteger(r.code) : Array.isArray(r.mentions) && Array.isArray(r.skipped)), isVkParseError);
 
   prop.prop([fc.string({ maxLength: 2_000 })])("parseSearchResponse() either parses or throws VkParseError on any text", (text) =>
     isOwnOutcome(() => parseSearchResponse(text)),

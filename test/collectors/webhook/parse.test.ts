@@ -1,10 +1,7 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import type { RawMention } from "../../../collectors/source";
 import { ingestItems, MAX_ITEMS, parseIngestBody, SOURCE_KIND, SOURCE_NAME } from "../../../collectors/webhook/parse";
-
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
+import { visible } from "../parsed";
 
 const ticket = {
   id: 4812,

@@ -1,28 +1,13 @@
 import { fc, test as prop } from "@fast-check/vitest";
 import { describe, expect, test } from "vitest";
-import type { RawMention } from "../../../collectors/source";
-import { isYoutubeParseError, parseApiError, parseCommentThreads, type ThreadPage, type YoutubeReply } from "../../../collectors/youtube/parse";
+import { isYoutubeParseError, parseApiError, parseCommentThreads, type YoutubeReply } from "../../../collectors/youtube/parse";
 import { payload } from "../../support/recorded-http";
+import { ownOutcome, page, visible } from "../parsed";
+import { thrown } from "../rejection";
 
 const reply = (file: string): string => payload(`youtube/${file}`).toString("utf8");
 
-/** The fields a test compares; `raw` is the audit copy and is checked on its own. */
-const visible = ({ raw: _raw, ...rest }: RawMention) => rest;
-
-function page(r: YoutubeReply): ThreadPage {
-  if (r.kind !== "page") throw new Error(`expected a page, got error ${r.code}`);
-  return r;
-}
-
-function parseError(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (err) {
-    if (isYoutubeParseError(err)) return err;
-    throw err;
-  }
-  throw new Error("expected a YoutubeParseError");
-}
+const parseError = (fn: () => unknown) => thrown(fn, isYoutubeParseError, "a YoutubeParseError");
 
 /** One thread as the API sends it, with the top-level comment's snippet replaced by `comment`. */
 function thread(id: unknown, comment: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -199,15 +184,15 @@ describe("parseApiError()", () => {
 });
 
 describe("parseCommentThreads() on arbitrary input", () => {
-  const isOwnOutcome = (run: () => YoutubeReply): boolean => {
-    try {
-      const r = run();
-      if (r.kind === "error") return Array.isArray(r.reasons) && typeof r.message === "string";
-      return r.entries.every((e) => typeof e.id === "string" && Number.isFinite(e.at) && (e.mention === null ? typeof e.reason === "string" : e.mention.source === "youtube"));
-    } catch (err) {
-      return isYoutubeParseError(err);
-    }
-  };
+  const isOwnOutcome = (run: () => YoutubeReply): boolean =>
+    ownOutcome(
+      run,
+      (r) =>
+        r.kind === "error"
+          ? Array.isArray(r.reasons) && typeof r.message === "string"
+          : r.entries.every((e) => typeof e.id === "string" && Number.isFinite(e.at) && (e.mention === null ? typeof e.reason === "string" : e.mention.source === "youtube")),
+      isYoutubeParseError,
+    );
 
   prop.prop([fc.string({ maxLength: 2_000 })])("parseCommentThreads() either parses or throws YoutubeParseError on any text", (text) =>
     isOwnOutcome(() => parseCommentThreads(text)),
