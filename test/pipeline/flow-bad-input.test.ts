@@ -1,7 +1,7 @@
 import { Subject, firstValueFrom, toArray } from "rxjs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
-import { buildFlow } from "../../pipeline/flow";
+import { buildFlow, type FlowDeps } from "../../pipeline/flow";
 import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
 import type { ScoredMention } from "../../pipeline/mention";
 import { compileBrands } from "../../pipeline/stages/match-brands";
@@ -36,6 +36,24 @@ const at = Date.now() - 60_000;
 const post = (id: string, fields: Partial<RawMention>): RawMention => ({ source: "odd", sourceId: id, publishedAt: at, ...fields });
 const MEGABYTE_TAIL = "ąę ".repeat(350_000);
 
+/** A flow for `brand` into the shared store, with the given log and (optionally) a sentiment scorer of its own. */
+function flowFor(raw$: Subject<RawMention>, brand: string, log: FlowDeps["log"], scorer?: SentimentScorer) {
+  return buildFlow(raw$, {
+    store,
+    spill: new Spill(dirs.make("spill-")),
+    brands: compileBrands([{ name: brand, terms: [brand], exclude: [] }]),
+    ...(scorer ? { scoreSentiment: scorer } : {}),
+    desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
+    notify: async () => {},
+    settings: {
+      maxTextChars: MAX_TEXT,
+      writer: { flushMs: 20, maxRows: 500 },
+      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
+    },
+    log,
+  });
+}
+
 describe("buildFlow() on odd and hostile input", () => {
   test("buildFlow() stores odd text by the stated rule, quarantines the unreadable with reasons, drops only what names no brand, and never stops", async () => {
     const raws: unknown[] = [
@@ -59,23 +77,11 @@ describe("buildFlow() on odd and hostile input", () => {
     const raw$ = new Subject<RawMention>();
     const infos: { obj: Record<string, unknown>; msg: string }[] = [];
     const errors: string[] = [];
-    const flow = buildFlow(raw$, {
-      store,
-      spill: new Spill(dirs.make("spill-")),
-      brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
-      desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-      notify: async () => {},
-      settings: {
-        maxTextChars: MAX_TEXT,
-        writer: { flushMs: 20, maxRows: 500 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log: {
-        debug() {},
-        info: (obj, msg = "") => void infos.push({ obj: obj as Record<string, unknown>, msg }),
-        warn() {},
-        error: (_obj, msg = "") => void errors.push(msg),
-      },
+    const flow = flowFor(raw$, "Lumio", {
+      debug() {},
+      info: (obj, msg = "") => void infos.push({ obj: obj as Record<string, unknown>, msg }),
+      warn() {},
+      error: (_obj, msg = "") => void errors.push(msg),
     });
     const writes: WriteResult[] = [];
     flow.writes$.subscribe((w) => writes.push(w));
@@ -135,20 +141,7 @@ describe("buildFlow() on odd and hostile input", () => {
     };
     const raw$ = new Subject<RawMention>();
     const errors: string[] = [];
-    const flow = buildFlow(raw$, {
-      store,
-      spill: new Spill(dirs.make("spill-")),
-      brands: compileBrands([{ name: "Faulty", terms: ["Faulty"], exclude: [] }]),
-      scoreSentiment: faulty,
-      desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-      notify: async () => {},
-      settings: {
-        maxTextChars: MAX_TEXT,
-        writer: { flushMs: 20, maxRows: 500 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log: { debug() {}, info() {}, warn() {}, error: (_obj, msg = "") => void errors.push(msg) },
-    });
+    const flow = flowFor(raw$, "Faulty", { debug() {}, info() {}, warn() {}, error: (_obj, msg = "") => void errors.push(msg) }, faulty);
     const done = firstValueFrom(flow.live$.pipe(toArray()));
     flow.start();
     raw$.next(post("fault-1", { text: "Faulty before" }));
