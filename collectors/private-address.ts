@@ -24,7 +24,16 @@ export type AddressVerdict = { allowed: true } | { allowed: false; range: string
  */
 export type PrivateNetworkAllowance = boolean | readonly string[];
 
-type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+export type Cidr = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** Whether `ip` lies in one of `ranges` (an IPv4 range never holds an IPv6 address, nor the reverse). */
+const inAny = (ip: ipaddr.IPv4 | ipaddr.IPv6, ranges: readonly Cidr[]): boolean =>
+  ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+
+/** Whether `address` is a valid IP address in one of `ranges`; an IPv4-mapped IPv6 address counts as the IPv4 it carries. */
+export function addressInRanges(address: string, ranges: readonly Cidr[]): boolean {
+  return ipaddr.isValid(address) && inAny(ipaddr.process(address), ranges);
+}
 
 /**
  * Classifies one IP address. An allow-list, not a block-list: only ordinary
@@ -39,7 +48,7 @@ export function classifyAddress(address: string, allowed: readonly Cidr[] = []):
   const withoutZone = bare.split("%")[0] ?? bare;
   if (!ipaddr.isValid(withoutZone)) return { allowed: false, range: "invalid" };
   const ip = ipaddr.process(withoutZone);
-  if (allowed.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits))) return { allowed: true };
+  if (inAny(ip, allowed)) return { allowed: true };
   const range = ip.range();
   if (!PUBLIC_RANGES.has(range)) return { allowed: false, range };
   if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) {
@@ -71,6 +80,18 @@ const allowanceEntry = z.string().trim().refine(isAllowanceEntry, {
   error: (issue) => `${JSON.stringify(issue.input)} is not an IP address or CIDR range (e.g. "10.20.0.0/16", "192.168.1.5", "fd00::/8")`,
 });
 
+/** Addresses and ranges as the configuration gives them: a list in the file, one comma-separated string from the environment. */
+const addressListForms = [
+  z.array(allowanceEntry),
+  z
+    .string()
+    .transform((text) => text.split(",").map((e) => e.trim()).filter((e) => e !== ""))
+    .pipe(z.array(allowanceEntry)),
+] as const;
+
+/** A list of addresses and ranges, every entry checked when the configuration loads (e.g. `dashboard.trustedProxies`). */
+export const addressListSchema = z.union(addressListForms);
+
 /**
  * `http.allowPrivateNetworks` in the configuration: false (the default: only
  * public addresses), true (everything: a closed network or tests), or the
@@ -78,14 +99,7 @@ const allowanceEntry = z.string().trim().refine(isAllowanceEntry, {
  * environment variable, one comma-separated string ("10.20.0.0/16,192.168.1.5").
  * Every entry is checked when the configuration loads, not at the first request.
  */
-export const privateNetworkAllowanceSchema = z.union([
-  z.boolean(),
-  z.array(allowanceEntry),
-  z
-    .string()
-    .transform((text) => text.split(",").map((e) => e.trim()).filter((e) => e !== ""))
-    .pipe(z.array(allowanceEntry)),
-]) satisfies z.ZodType<PrivateNetworkAllowance>;
+export const privateNetworkAllowanceSchema = z.union([z.boolean(), ...addressListForms]) satisfies z.ZodType<PrivateNetworkAllowance>;
 
 /** Thrown when a host is, or resolves to, an address the guard refuses. */
 export class BlockedAddressError extends Error {

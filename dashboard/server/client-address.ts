@@ -1,5 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import ipaddr from "ipaddr.js";
+import { addressInRanges, parseAllowance, type Cidr } from "../../collectors/private-address";
 
 /**
  * The address of the client behind a request, for the sign-in limit and the
@@ -12,26 +13,14 @@ import ipaddr from "ipaddr.js";
  * is not a trusted proxy is the client (MDN, "X-Forwarded-For: Selecting an IP
  * address"; the same rule as express's `trust proxy` with a list).
  */
-export type TrustedProxies = readonly (readonly [ipaddr.IPv4 | ipaddr.IPv6, number])[];
+export type TrustedProxies = readonly Cidr[];
 
-/** Parses "10.0.0.5" or "10.0.0.0/8" entries (checked by the configuration schema). */
-export function parseTrustedProxies(entries: readonly string[]): TrustedProxies {
-  return entries.map((entry) => {
-    if (entry.includes("/")) return ipaddr.parseCIDR(entry);
-    const ip = ipaddr.process(entry);
-    return [ip, ip.kind() === "ipv4" ? 32 : 128] as const;
-  });
-}
-
-const isTrusted = (address: string, trusted: TrustedProxies): boolean => {
-  if (!ipaddr.isValid(address)) return false;
-  const ip = ipaddr.process(address); // an IPv4-mapped IPv6 address is judged as the IPv4 it carries
-  return trusted.some(([range, bits]) => range.kind() === ip.kind() && ip.match([range, bits] as [typeof ip, number]));
-};
+/** Parses "10.0.0.5" or "10.0.0.0/8" entries (checked by the configuration schema), as the outbound guard parses its allowance. */
+export const parseTrustedProxies = (entries: readonly string[]): TrustedProxies => parseAllowance(entries);
 
 export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): string {
   const peer = req.socket.remoteAddress ?? "unknown";
-  if (trusted.length === 0 || !isTrusted(peer, trusted)) return peer;
+  if (trusted.length === 0 || !addressInRanges(peer, trusted)) return peer;
   const header = req.headers["x-forwarded-for"];
   const hops = (Array.isArray(header) ? header.join(",") : (header ?? ""))
     .split(",")
@@ -41,7 +30,7 @@ export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): st
     const hop = hops[i]!;
     // A hop that is not an address (a proxy that writes "unknown", or garbage) ends the trust: use what we know.
     if (!ipaddr.isValid(hop)) return i === hops.length - 1 ? peer : hops[i + 1]!;
-    if (!isTrusted(hop, trusted)) return hop;
+    if (!addressInRanges(hop, trusted)) return hop;
   }
   return hops[0] ?? peer;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { sourceListSchema } from "../../collectors/registry";
-import { isAllowanceEntry, privateNetworkAllowanceSchema } from "../../collectors/private-address";
+import { addressListSchema, privateNetworkAllowanceSchema } from "../../collectors/private-address";
 import { SUPPORTED_LANGS } from "../stages/language/languages";
 import { brandFields, checkBrandQuery } from "../stages/match-brands";
 import { ackLinkTtlSchema, channelListSchema, contactName } from "../alerts/channels-config";
@@ -18,18 +18,6 @@ import { priorityBrandFields, prioritySettingsSchema } from "../stages/rank-prio
  */
 
 const DEMO_BRAND = { name: "Lumio", terms: ["Lumio", "Люмио"] };
-
-const addressEntry = z.string().trim().refine(isAllowanceEntry, {
-  error: (issue) => `${JSON.stringify(issue.input)} is not an IP address or CIDR range (e.g. "10.0.0.5", "10.0.0.0/8")`,
-});
-/** Addresses or ranges: a list in the file, one comma-separated string from the environment. */
-const addressListSchema = z.union([
-  z.array(addressEntry),
-  z
-    .string()
-    .transform((text) => text.split(",").map((e) => e.trim()).filter((e) => e !== ""))
-    .pipe(z.array(addressEntry)),
-]);
 
 const storeSchema = z.discriminatedUnion("kind", [
   z.strictObject({
