@@ -35,17 +35,10 @@ export class Spill {
 
   async #write(kind: SpillHeader["kind"], rows: readonly object[], error: unknown): Promise<string> {
     await mkdir(this.dir, { recursive: true });
-    const header: SpillHeader = {
-      spilledAt: Date.now(),
-      rows: rows.length,
-      error: error instanceof Error ? error.message : String(error),
-      // Files written before quarantine records were kept have no kind: they hold mentions.
-      ...(kind === "quarantine" ? { kind } : {}),
-    };
-    let body = JSON.stringify(header) + "\n";
-    for (const row of rows) body += JSON.stringify(row) + "\n";
+    const spilledAt = Date.now();
+    const body = spillFileText(kind, rows, error, spilledAt);
     // Time first so that drain() replays batches in the order they failed.
-    const name = `${String(header.spilledAt).padStart(15, "0")}-${String(this.#seq++).padStart(6, "0")}-${randomBytes(4).toString("hex")}`;
+    const name = `${String(spilledAt).padStart(15, "0")}-${String(this.#seq++).padStart(6, "0")}-${randomBytes(4).toString("hex")}`;
     const path = join(this.dir, `${name}.jsonl`);
     // Written aside and renamed: drain() never sees half a file.
     await writeFile(join(this.dir, `${name}.tmp`), body, { flag: "wx" });
@@ -138,18 +131,23 @@ export class Spill {
       }
     }
     if (kept.length < batch.rows.length) {
-      const header: SpillHeader = {
-        spilledAt: Date.now(),
-        rows: kept.length,
-        error: lastError instanceof Error ? lastError.message : String(lastError),
-        ...(batch.kind === "quarantine" ? { kind: batch.kind } : {}),
-      };
-      const body = [header, ...kept].map((row) => JSON.stringify(row) + "\n").join("");
-      await writeFile(`${path}.tmp`, body);
+      await writeFile(`${path}.tmp`, spillFileText(batch.kind, kept, lastError, Date.now()));
       await rename(`${path}.tmp`, path);
     }
     return kept.length;
   }
+}
+
+/** A spill file's text: the header line (when, how many, why), then one row a line. */
+function spillFileText(kind: SpillHeader["kind"], rows: readonly object[], error: unknown, spilledAt: number): string {
+  const header: SpillHeader = {
+    spilledAt,
+    rows: rows.length,
+    error: error instanceof Error ? error.message : String(error),
+    // Files written before quarantine records were kept have no kind: they hold mentions.
+    ...(kind === "quarantine" ? { kind } : {}),
+  };
+  return [header, ...rows].map((row) => JSON.stringify(row) + "\n").join("");
 }
 
 function insertBatch(store: Pick<Store, "insertMentions" | "quarantine">, batch: SpilledBatch): Promise<void> {
