@@ -1,6 +1,7 @@
 import { ACK_LINK_SECRET_ENV, channelProblems } from "../alerts/channels-config";
 import { isUtf8 } from "node:buffer";
 import { readFileSync } from "node:fs";
+import { decodeText } from "../../collectors/decode-text";
 import { z } from "zod";
 import { ConfigError } from "../errors";
 import { configSchema, type Config, type Secrets } from "./schema";
@@ -92,13 +93,14 @@ function readConfigFile(file: string): Json {
  * with U+FFFD in place of the letters, which would make that brand never match.
  */
 function configText(file: string, bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString("utf16le");
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2, bytes.length - (bytes.length % 2))).swap16().toString("utf16le");
+  // The collectors' decoder: a BOM picks UTF-8 or UTF-16 (and is removed); otherwise UTF-8.
+  const { text, charset } = decodeText(bytes);
+  // It would put U+FFFD for bytes that are not UTF-8: refused instead.
   const body = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? bytes.subarray(3) : bytes;
-  if (!isUtf8(body)) {
+  if (charset === "utf-8" && !isUtf8(body)) {
     throw new ConfigError(`Configuration file ${file} is not UTF-8 (line ${firstBadLine(body)}); save it as UTF-8`);
   }
-  return body.toString("utf8");
+  return text;
 }
 
 /** The line of the first byte sequence that is not UTF-8. */
