@@ -25,9 +25,10 @@ import type { IncidentDesk } from "./incidents/incident-desk";
 import type { IncidentChange } from "./incidents/lifecycle";
 import type { LiveEvent, ScoredMention } from "./mention";
 import { MinuteJudge, type JudgedMinute } from "./spikes/judge-minutes";
+import { detectorSettingsKey, type BrandDetectors } from "./spikes/detector-snapshot";
 import { minuteCounts } from "./spikes/minute-counts";
 import type { WarmStart } from "./spikes/warm-start";
-import { SeriesJudge, type SeriesLimits } from "./spikes/judge-series";
+import { DEFAULT_SERIES_LIMITS, SeriesJudge, type SeriesLimits } from "./spikes/judge-series";
 import type { SpikeSettings } from "./spikes/detect-spike";
 import { detectLanguage as detectAnyLanguage, type DetectLanguage } from "./stages/detect-language";
 import { readableText } from "./stages/language/cyrillize";
@@ -86,6 +87,8 @@ export interface Flow {
    * in the spill directory. Collectors advance their cursors only after it.
    */
   settled(): Promise<void>;
+  /** Every brand's spike detectors as of their last closed minute, to be saved for the next start (detector-snapshot.ts). */
+  detectorStates(): BrandDetectors[];
 }
 
 /** Incident notices that go out at most this many at a time. */
@@ -184,7 +187,12 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   // after the brand's own series, early on a running minute as it is: their
   // spikes join the brand's incident as signals (grouping), or open it.
   const seriesJudge = new SeriesJudge(settings.spikes, deps.sensitivityOf, settings.series);
-  // Their memory from the stored history; the judgements of the past are not news.
+  // Their memory: the saved states, then the stored minutes since (or the
+  // whole stored history); the judgements of the past are not news.
+  for (const saved of deps.warmStart?.restored ?? []) {
+    judge.restore(saved.brand, saved.brandState);
+    seriesJudge.restore(saved.brand, saved.series);
+  }
   for (const minute of deps.warmStart?.minutes ?? []) {
     judge.closed(minute);
     seriesJudge.closed(minute);
@@ -279,6 +287,12 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     },
     live$: live.asObservable(),
     writes$: writes.asObservable(),
+    detectorStates: () => {
+      const settingsKey = detectorSettingsKey(settings.spikes, settings.series ?? DEFAULT_SERIES_LIMITS);
+      return [...judge.states()].flatMap(([brand, brandState]) =>
+        brandState.lastAt === null ? [] : [{ brand, throughMinute: brandState.lastAt, settingsKey, brandState, series: seriesJudge.saved(brand) }],
+      );
+    },
     start: () =>
       graph$.subscribe({
         error: (err: unknown) => log.error({ err }, "pipeline stopped"),

@@ -18,7 +18,8 @@ import { IncidentDesk } from "./incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "./incidents/lifecycle";
 import { DEFAULT_SOURCE_DOWN, judgeSource } from "./incidents/source-down";
 import type { RootLogger } from "./log";
-import { planWarmStart, type WarmStart } from "./spikes/warm-start";
+import { DETECTOR_SAVE_MS, readWarmStart, saveDetectorStates } from "./detector-memory";
+import { detectorSettingsKey } from "./spikes/detector-snapshot";
 import type { Incident } from "./mention";
 import { createLanguageDetector } from "./stages/detect-language";
 import { compileBrands } from "./stages/match-brands";
@@ -114,7 +115,12 @@ export async function runPipeline(
   const problemCorrections = new ProblemCorrections(store, problemTerms, problemModel);
   await problemCorrections.relearn().catch((err: unknown) => log.warn({ err }, "stored problem-type corrections not learnt; tagging with the shipped model"));
 
-  const warmStart = await readWarmStart(store, config.spikes.warmStartDays, now(), log);
+  const settingsKey = detectorSettingsKey(config.spikes, config.spikes.series);
+  const warmStart = await readWarmStart(
+    store,
+    { brands: config.brands.map((b) => b.name), days: config.spikes.warmStartDays, settingsKey, now: now() },
+    log,
+  );
 
   const raw$ = new Subject<RawMention>();
   const flow = buildFlow(raw$, {
@@ -155,6 +161,9 @@ export async function runPipeline(
   const storeLog = log.child({ component: "store" });
   const spillTimer = setInterval(() => void retrySpill(spill, store, storeLog), SPILL_RETRY_MS);
   void retrySpill(spill, store, storeLog);
+  // Saved detectors spare the next start its replay (detector-memory.ts); pointless when it replays nothing.
+  const saveDetectors = () => (config.spikes.warmStartDays > 0 ? saveDetectorStates(store, flow.detectorStates(), now(), storeLog) : Promise.resolve());
+  const detectorTimer = setInterval(() => void saveDetectors(), DETECTOR_SAVE_MS);
 
   return {
     store,
@@ -183,30 +192,13 @@ export async function runPipeline(
       await Promise.all(telegramAcks.map((reader) => reader.stop()));
       await weeklyReports.stop();
       clearInterval(spillTimer);
+      clearInterval(detectorTimer);
       raw$.complete(); // the writer flushes its last batch on completion
       await flow.settled();
+      await saveDetectors();
       subscription.unsubscribe();
       await http.close();
       await store.close();
     },
   };
-}
-
-/**
- * The stored minutes the detectors replay before the live ones
- * (spikes/warm-start.ts). A store that cannot answer costs the detectors
- * their memory, not the start.
- */
-async function readWarmStart(store: Store, days: number, at: number, log: RootLogger): Promise<WarmStart | undefined> {
-  if (days <= 0) return undefined;
-  const started = performance.now();
-  try {
-    const history = await store.minuteHistory({ from: at - days * 86_400_000, to: at });
-    const plan = planWarmStart(history, at);
-    log.info({ brands: plan.resumeAt.size, minutes: plan.minutes.length, ms: Math.round(performance.now() - started) }, "spike detectors warmed from stored history");
-    return plan;
-  } catch (err) {
-    log.warn({ err }, "stored minutes not read; the spike detectors start cold");
-    return undefined;
-  }
 }

@@ -100,7 +100,7 @@ export const configSchema = z.strictObject({
         .min(0)
         .max(28)
         .default(7)
-        .describe("At start the detectors replay this many days of stored minutes, so a restart keeps their baselines and open surges (0: start cold)."),
+        .describe("At start a brand's detectors resume from their saved state and replay the stored minutes since; without a usable one they replay this many days of stored minutes. Either way a restart keeps their baselines and open surges (0: start cold, save nothing)."),
       series: seriesLimitsSchema,
     })
     .prefault({}),

@@ -51,6 +51,16 @@ export class MinuteJudge {
     return { closed: minute, judgement: judged.judgement };
   }
 
+  /** The brands judged so far, with the state of each as of its last closed minute (to be saved: detector-snapshot.ts). */
+  states(): ReadonlyMap<string, SpikeState> {
+    return this.#states;
+  }
+
+  /** Takes a brand's saved state as its own, as if it had judged the minutes that built it. */
+  restore(brand: string, state: SpikeState): void {
+    this.#states.set(brand, state);
+  }
+
   /** Judges an open minute; only a spike is worth reporting (null otherwise). */
   running(minute: ClosedMinute): JudgedMinute | null {
     let open = this.#open.get(minute.brand);

@@ -1,5 +1,6 @@
 import { PROBLEM_TYPES } from "../mention";
 import { detectSpike, initialSpikeState, type SpikeSettings, type SpikeState, type SurgeJudgement } from "./detect-spike";
+import type { SavedSeries } from "./detector-snapshot";
 import type { ClosedMinute, SeriesPart } from "./minute-buckets";
 import { parseSeriesKey, seriesKey, sourceOutageKey, type SeriesKind } from "./series-key";
 
@@ -140,6 +141,24 @@ export class SeriesJudge {
       judged.push({ kind: parsed.kind, name: parsed.name, minute: count.minute, negative: part.negative, ...outage, judgement });
     }
     return judged;
+  }
+
+  /** A brand's sub-series as of its last closed minute (to be saved: detector-snapshot.ts); empty for a brand not seen. */
+  saved(brand: string): SavedSeries[] {
+    return [...(this.#brands.get(brand) ?? [])].map(([key, { state, lastSeenAt }]) => ({ key, state, lastSeenAt }));
+  }
+
+  /** Takes a brand's saved sub-series as its own; keys this version does not know are left out. */
+  restore(brand: string, saved: readonly SavedSeries[]): void {
+    const series = new Map<string, Series>();
+    for (const { key, state, lastSeenAt } of saved) if (parseSeriesKey(key) !== null) series.set(key, { state, lastSeenAt });
+    // A problem type added since the save starts with the brand's clock, as a new source would.
+    const lastAt = saved[0]?.state.lastAt ?? null;
+    for (const p of PROBLEM_TYPES) {
+      const key = seriesKey("problem", p);
+      if (!series.has(key)) series.set(key, { state: initialSpikeState(), lastSeenAt: lastAt ?? 0 });
+    }
+    this.#brands.set(brand, series);
   }
 
   /** How many sub-series are kept (for tests and the benchmark). */

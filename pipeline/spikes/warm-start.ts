@@ -1,4 +1,5 @@
 import type { MinuteCount } from "../mention";
+import type { BrandDetectors } from "./detector-snapshot";
 import { MINUTE_MS, type ClosedMinute, type SeriesPart } from "./minute-buckets";
 
 /** A stored minute of a brand, with its sub-series counts when known. */
@@ -10,6 +11,8 @@ export interface WarmStart {
   minutes: ClosedMinute[];
   /** Per brand, the first minute the live counts close (older mentions are late). */
   resumeAt: Map<string, number>;
+  /** Brands whose detectors start from a saved state (detector-snapshot.ts); `minutes` then holds only what came after it. */
+  restored?: readonly BrandDetectors[];
 }
 
 /** A restart after a longer silence resumes this long before now; the minutes between are skipped. */
@@ -30,17 +33,23 @@ export const DEFAULT_MAX_GAP_MINUTES = 360;
  * twice. A brand silent for longer than `maxGapMinutes` resumes that long
  * before now: the quiet minutes in between are not made up.
  *
+ * A brand whose detectors were restored from a saved state (`restoredThrough`:
+ * brand → the last minute the state judged) replays only the minutes after
+ * it, quiet ones as zeros; with nothing stored since, it only resumes.
+ *
  * Pure: history in (any order), plan out.
  */
 export function planWarmStart(
   history: readonly StoredMinute[],
   now: number,
   maxGapMinutes = DEFAULT_MAX_GAP_MINUTES,
+  restoredThrough: ReadonlyMap<string, number> = new Map(),
 ): WarmStart {
   const nowMinute = now - (now % MINUTE_MS);
-  const byBrand = new Map<string, StoredMinute[]>();
+  const byBrand = new Map<string, StoredMinute[]>([...restoredThrough.keys()].map((brand) => [brand, []]));
   for (const m of history) {
     if (m.minute >= nowMinute || m.minute % MINUTE_MS !== 0) continue; // the running minute is counted live
+    if (m.minute <= (restoredThrough.get(m.brand) ?? -Infinity)) continue; // already in the saved state
     let list = byBrand.get(m.brand);
     if (list === undefined) byBrand.set(m.brand, (list = []));
     list.push(m);
@@ -49,8 +58,10 @@ export function planWarmStart(
   const resumeAt = new Map<string, number>();
   for (const [brand, list] of [...byBrand].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.minute - b.minute);
-    const first = list[0]!.minute;
-    const last = list[list.length - 1]!.minute;
+    const through = restoredThrough.get(brand);
+    // A restored brand's replay starts right after its saved state, quiet minutes included.
+    const first = through === undefined ? list[0]!.minute : through + MINUTE_MS;
+    const last = Math.max(list[list.length - 1]?.minute ?? -Infinity, first - MINUTE_MS);
     let next = 0;
     for (let minute = first; minute <= last; minute += MINUTE_MS) {
       while (next < list.length && list[next]!.minute < minute) next++; // a repeated minute: the first copy counts

@@ -1,3 +1,4 @@
+import { detectorStateStore, type DetectorStateStore } from "./detector-state-queries";
 import type { Cursor } from "../../collectors/source";
 import type { Silence } from "../incidents/silences";
 import type { Incident, Lang, MinuteCount, ScoredMention, SentimentLabel } from "../mention";
@@ -98,7 +99,7 @@ export interface CorrectionRecord {
 }
 
 /** What Earshot needs from its database, in its own words. */
-export interface Store extends IncidentSignalsStore, UsersStore, MentionWorkflowStore, ReportStore, OverviewStore, SpikeHistoryStore {
+export interface Store extends IncidentSignalsStore, UsersStore, MentionWorkflowStore, ReportStore, OverviewStore, SpikeHistoryStore, DetectorStateStore {
   /** Creates the database and applies every migration not applied yet. Idempotent. */
   migrate(): Promise<void>;
   /** Idempotent: a mention stored twice (same id) is one row after merges and in every read. */
@@ -176,6 +177,7 @@ export function createStore(runner: SqlRunner, options: SchemaOptions): Store {
     ...reportStore(runner, database),
     ...overviewStore(runner, database),
     ...spikeHistoryStore(runner, database),
+    ...detectorStateStore(runner, database),
     async migrate() {
       await migrate(runner, options);
     },

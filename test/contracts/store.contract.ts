@@ -336,6 +336,21 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
       expect(await store.silence("none")).toBeNull();
     });
 
+    it("saveDetectorStates() upserts by brand, the newest save wins, and a large state reads back verbatim", async ({ store }) => {
+      const big = JSON.stringify({ slots: Array.from({ length: 20_000 }, (_, i) => i / 7), note: "zażółć «цитата» \" ' \\" });
+      await store.saveDetectorStates([
+        { brand: "Lumio", throughMinute: T0, savedAt: T0 + 1_000, state: "old" },
+        { brand: "Aster", throughMinute: T0, savedAt: T0 + 1_000, state: big },
+      ]);
+      await store.saveDetectorStates([{ brand: "Lumio", throughMinute: T0 + 60_000, savedAt: T0 + 61_000, state: "new" }]);
+      expect(await store.detectorStates()).toEqual([
+        { brand: "Aster", throughMinute: T0, savedAt: T0 + 1_000, state: big },
+        { brand: "Lumio", throughMinute: T0 + 60_000, savedAt: T0 + 61_000, state: "new" },
+      ]);
+      await store.saveDetectorStates([]);
+      expect(await store.detectorStates()).toHaveLength(2);
+    });
+
     it("incidentEvents() returns one incident's timeline oldest first", async ({ store }) => {
       const event = (incidentKey: string, at: number, type: "firing" | "acknowledged" | "resolved", actor = "earshot") => ({
         incidentKey,

@@ -102,7 +102,7 @@ describe("earshot import", () => {
     const silent = createRootLogger("silent");
     const log: RootLogger = Object.assign(Object.create(silent) as RootLogger, {
       info(obj: object, msg?: string) {
-        if (msg === "spike detectors warmed from stored history") lease.session.query("DROP DATABASE imp SYNC");
+        if (msg === "spike detectors warmed from saved states and stored history") lease.session.query("DROP DATABASE imp SYNC");
       },
       child: () => log,
     });

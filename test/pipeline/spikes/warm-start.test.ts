@@ -58,6 +58,34 @@ describe("planWarmStart()", () => {
     ]);
     expect(planWarmStart([], T0)).toEqual({ minutes: [], resumeAt: new Map() });
   });
+
+  test("planWarmStart() replays a restored brand only after its saved state, quiet minutes as zeros, and resumes one with nothing since", () => {
+    const history: StoredMinute[] = [
+      { brand: "Lumio", minute: T0, total: 5, negative: 5 }, // inside the saved state: not replayed
+      { brand: "Lumio", minute: T0 + 3 * MIN, total: 2, negative: 1 },
+      { brand: "Aster", minute: T0, total: 1, negative: 0 },
+    ];
+    const restored = new Map([
+      ["Lumio", T0 + MIN],
+      ["Nova", T0 + 2 * MIN],
+    ]);
+    const plan = planWarmStart(history, T0 + 5 * MIN, 360, restored);
+    expect(plan.minutes.map((m) => [m.brand, (m.minute - T0) / MIN, m.total])).toEqual([
+      ["Aster", 0, 1],
+      ["Lumio", 2, 0],
+      ["Lumio", 3, 2],
+    ]);
+    expect(plan.resumeAt).toEqual(
+      new Map([
+        ["Aster", T0 + MIN],
+        ["Lumio", T0 + 4 * MIN],
+        ["Nova", T0 + 3 * MIN],
+      ]),
+    );
+    // Saved long ago with nothing stored since: the clock resumes six hours before now, as after a long silence.
+    const late = T0 + 24 * 60 * MIN;
+    expect(planWarmStart([], late, 360, new Map([["Nova", T0]])).resumeAt.get("Nova")).toBe(late - 360 * MIN);
+  });
 });
 
 /** Three days of a brand's minutes: 20 mentions, 2 negative, then (from `surgeFrom`) 30 negative. */
