@@ -47,9 +47,18 @@ export function initialBurstRecord(): BurstRecord {
 
 /** The learned floor (a ratio to the usual count), or 0 while there is too little history. */
 export function burstFloor(r: BurstRecord): number {
-  if (r.days.length < MIN_DAYS) return 0;
+  return r.days.length < MIN_DAYS ? 0 : ordinaryRise(r) * BURST_MARGIN;
+}
+
+/**
+ * How far this series rises on an ordinary day (a high quantile of the daily
+ * largest rises), or 1 while there is too little history: a rise up to it is
+ * the series' ordinary, not a surge building.
+ */
+export function ordinaryRise(r: BurstRecord): number {
+  if (r.days.length < MIN_DAYS) return 1;
   const sorted = [...r.days].sort((a, b) => a - b);
-  return sorted[Math.floor(QUANTILE * (sorted.length - 1))]! * BURST_MARGIN;
+  return sorted[Math.floor(QUANTILE * (sorted.length - 1))]!;
 }
 
 export interface BurstStep {

@@ -1,4 +1,4 @@
-import { burstFloor, initialBurstRecord, recordBurst, type BurstRecord } from "./burst-floor";
+import { burstFloor, initialBurstRecord, ordinaryRise, recordBurst, type BurstRecord } from "./burst-floor";
 import { countAtSurprise, countSurprise, shareSurprise } from "./count-surprise";
 import { expectAt, initialBaseline, learnBaseline, rescaleBaseline, type BaselineMode, type BaselineState } from "./seasonal-baseline";
 import { initialInterval, observeInterval, type IntervalState } from "./series-interval";
@@ -73,7 +73,12 @@ export interface SpikeSettings {
 export interface SpikeJudgement {
   /** The point belongs to an alerted surge (true from the alert while the surge lasts). */
   spike: boolean;
-  /** 0..1 anomaly score: 0.5 at the alert threshold, 1 at twice it. */
+  /**
+   * 0..1 anomaly score: 0.5 at the alert threshold, 1 at twice it. A point
+   * must be over both bars of a path to score past 0.5: the surprise
+   * (CUSUM, or a single point's z) and the magnitude floor (the run's or
+   * the point's ratio to the usual, against MIN_RATIO or the learned floor).
+   */
   score: number;
   /** Usual count for this point. */
   baseline: number;
@@ -361,7 +366,16 @@ export function detectSpike(
     minRatio * usual,
     usual + settings.minNegatives,
   );
-  const score = Math.min(1, Math.max(0, Math.max(cusum / threshold, zPoint / extreme) / 2));
+  // How close this point is to an alert, by either path: its persistence (or
+  // single-point surprise) AND its magnitude, each 1 at its bar. The magnitude
+  // counts from the series' ordinary rise (burst-floor.ts; the usual count
+  // itself until days are learned) to the floor: without it a bursty brand's
+  // ordinary daily burst, held back by its learned floor, still scored as a
+  // building surge and opened a pending incident every day. (The ordinary
+  // rise is at most the floor / 1.2, so the span is never empty.)
+  const ordinary = ordinaryRise(state.bursts);
+  const towardFloor = (r: number) => Math.max(0, (r - ordinary) / (minRatio - ordinary));
+  const score = Math.min(1, Math.max(Math.min(cusum / threshold, towardFloor(ratio)), Math.min(zPoint / extreme, towardFloor(y / Math.max(usual, 1e-9)))) / 2);
   return {
     state: next,
     judgement: { spike: next.episode, alert, score, baseline: usual, threshold: alone, z, cusum, mode: expectation.mode },

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { burstFloor, initialBurstRecord, recordBurst, type BurstRecord } from "../../../pipeline/spikes/burst-floor";
+import { burstFloor, initialBurstRecord, ordinaryRise, recordBurst, type BurstRecord } from "../../../pipeline/spikes/burst-floor";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -21,9 +21,11 @@ describe("burstFloor()", () => {
     let r = initialBurstRecord();
     for (const [d, peak] of [[0, 2], [1, 2.2], [2, 1.8]] as const) r = day(r, d, peak);
     expect(burstFloor(r)).toBe(0); // day 2 is still under way
+    expect(ordinaryRise(r)).toBe(1); // the usual count itself, until days are learned
     r = day(r, 3, null);
     expect(r.days).toEqual([2, 2.2, 1.8]);
-    expect(burstFloor(r)).toBeCloseTo(2 * 1.2); // the 75th percentile of [1.8, 2, 2.2] is the middle one
+    expect(ordinaryRise(r)).toBe(2); // the 75th percentile of [1.8, 2, 2.2] is the middle one
+    expect(burstFloor(r)).toBeCloseTo(2 * 1.2);
   });
 
   test("recordBurst() keeps the largest sustained ratio of each day, 1 for a day without a rise, and fourteen days at most", () => {

@@ -1,5 +1,6 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { readFileSync } from "node:fs";
+import { PENDING_SCORE } from "../../../pipeline/incidents/lifecycle";
 import { describe, expect, test } from "vitest";
 import { createRandom } from "../../../collectors/demo/random";
 import {
@@ -176,6 +177,30 @@ describe("detectSpike()", () => {
     // rises past the learned floor (with the fixed floor alone, 16 of them alert)
     expect(later.length).toBeLessThanOrEqual(1);
     expect(alerts.filter((at) => at >= surgeAt && at < surgeAt + 30 * MIN)).toHaveLength(1);
+  });
+
+  test("detectSpike() scores a bursty series' ordinary bursts below a building surge once it has learned them", () => {
+    const step = 5 * MIN;
+    const random = createRandom(5);
+    const bursts = Array.from({ length: 18 * 2 }, (_, i) => T0 + Math.floor(i / 2) * 24 * HOUR + (8 + random.next() * 12) * HOUR);
+    const surgeAt = T0 + 16 * 24 * HOUR + 13 * HOUR;
+    // Of 1.5–2.5 times the usual, as in the benchmark's bursty series.
+    const size = bursts.map(() => 1.5 + random.next());
+    const burstSize = (at: number) => size[bursts.findIndex((b) => at >= b && at < b + 40 * MIN)] ?? 1;
+    const mean = (at: number) => seasonal(20)(at) * burstSize(at) * (at >= surgeAt && at < surgeAt + 2 * HOUR ? 4 : 1);
+    const points = noisy((18 * 24 * HOUR) / step, step, mean, 33);
+    const { judgements } = run(points);
+    const peakOf = (from: number, to: number, score = (j: SurgeJudgement) => j.score) =>
+      Math.max(...judgements.filter((_, i) => points[i]!.at >= from && points[i]!.at < to).map(score));
+    // Each burst after the first four days, as the incident lifecycle reads it: a score of 0.25 opens a pending incident.
+    const later = bursts.filter((b) => b >= T0 + 4 * 24 * HOUR && (b + HOUR < surgeAt || b >= surgeAt + 2 * HOUR));
+    const pending = later.filter((b) => peakOf(b, b + HOUR) >= PENDING_SCORE);
+    const building = later.filter((b) => peakOf(b, b + HOUR, (j) => Math.min(j.cusum / 6, 1) / 2) >= PENDING_SCORE);
+    // The CUSUM alone (half-way to its alert) calls most of them building (24 of 27); weighed
+    // against the series' ordinary rise and its floor, few are (7): pending incidents stay rare.
+    expect(building.length).toBeGreaterThan(later.length * 0.75);
+    expect(pending.length).toBeLessThanOrEqual(building.length / 3);
+    expect(peakOf(surgeAt, surgeAt + HOUR)).toBeGreaterThanOrEqual(0.5);
   });
 
   test("detectSpike() reads the interval from the timestamps and copes with missing points", () => {
