@@ -1,10 +1,9 @@
 import { Subject, firstValueFrom, toArray } from "rxjs";
+import { testFlowDeps } from "../support/flow-deps";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
 import { buildFlow, type FlowDeps } from "../../pipeline/flow";
-import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
 import type { ScoredMention } from "../../pipeline/mention";
-import { compileBrands } from "../../pipeline/stages/match-brands";
 import { scoreSentiment } from "../../pipeline/stages/score-sentiment";
 import type { SentimentScorer } from "../../pipeline/stages/sentiment/create-scorer";
 import { openStore } from "../../pipeline/store/open-store";
@@ -38,20 +37,10 @@ const MEGABYTE_TAIL = "ąę ".repeat(350_000);
 
 /** A flow for `brand` into the shared store, with the given log and (optionally) a sentiment scorer of its own. */
 function flowFor(raw$: Subject<RawMention>, brand: string, log: FlowDeps["log"], scorer?: SentimentScorer) {
-  return buildFlow(raw$, {
-    store,
-    spill: new Spill(dirs.make("spill-")),
-    brands: compileBrands([{ name: brand, terms: [brand], exclude: [] }]),
-    ...(scorer ? { scoreSentiment: scorer } : {}),
-    desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-    notify: async () => {},
-    settings: {
-      maxTextChars: MAX_TEXT,
-      writer: { flushMs: 20, maxRows: 500 },
-      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-    },
-    log,
-  });
+  return buildFlow(
+    raw$,
+    testFlowDeps({ store, spill: new Spill(dirs.make("spill-")), brand, ...(scorer ? { scoreSentiment: scorer } : {}), settings: { maxTextChars: MAX_TEXT }, log }),
+  );
 }
 
 describe("buildFlow() on odd and hostile input", () => {

@@ -1,9 +1,8 @@
 import { Subject, firstValueFrom, toArray } from "rxjs";
+import { testFlowDeps } from "../support/flow-deps";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
 import { buildFlow } from "../../pipeline/flow";
-import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
-import { compileBrands } from "../../pipeline/stages/match-brands";
 import { compilePriorityRules } from "../../pipeline/stages/rank-priority";
 import { openStore } from "../../pipeline/store/open-store";
 import { Spill } from "../../pipeline/store/spill";
@@ -14,7 +13,6 @@ import { tempDirs } from "../support/temp-dir";
 /** Priority as a stage of the real graph: ranked after sentiment and problem types, sent live and stored. */
 const dirs = tempDirs();
 const dataDir = dirs.make("earshot-flow-priority-");
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let store: Store;
 beforeAll(async () => {
   store = await openStore({ kind: "embedded", dataDir, database: freshDatabase() });
@@ -23,20 +21,14 @@ afterAll(() => store.close());
 
 test("buildFlow() ranks each mention's priority from reach, sentiment, problem types and key authors, and stores it", async () => {
   const raw$ = new Subject<RawMention>();
-  const flow = buildFlow(raw$, {
-    store,
-    spill: new Spill(dirs.make("earshot-spill-")),
-    brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
-    priority: compilePriorityRules([{ name: "Lumio", vipAuthors: { test: ["@key_client"] } }]),
-    desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-    notify: async () => {},
-    settings: {
-      maxTextChars: 2_000,
-      writer: { flushMs: 20, maxRows: 500 },
-      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-    },
-    log: silent,
-  });
+  const flow = buildFlow(
+    raw$,
+    testFlowDeps({
+      store,
+      spill: new Spill(dirs.make("earshot-spill-")),
+      priority: compilePriorityRules([{ name: "Lumio", vipAuthors: { test: ["@key_client"] } }]),
+    }),
+  );
   const live = firstValueFrom(flow.live$.pipe(toArray()));
   flow.start();
   const at = Date.now() - 60_000;

@@ -1,11 +1,10 @@
 import { writeFileSync } from "node:fs";
+import { testFlowDeps } from "../support/flow-deps";
 import { join } from "node:path";
 import { Subject, firstValueFrom, filter, take, toArray } from "rxjs";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
 import { buildFlow } from "../../pipeline/flow";
-import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
-import { compileBrands } from "../../pipeline/stages/match-brands";
 import { leaseChdbSession, type ChdbLease } from "../../pipeline/store/chdb";
 import { openServerRunner } from "../../pipeline/store/clickhouse";
 import { openStore } from "../../pipeline/store/open-store";
@@ -44,19 +43,7 @@ describe("buildFlow() with the store down", () => {
     const spill = new Spill(dirs.make("spill-"));
     const { lines, log } = recordingLog();
     const raw$ = new Subject<RawMention>();
-    const flow = buildFlow(raw$, {
-      store: down,
-      spill,
-      brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
-      desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-      notify: async () => {},
-      settings: {
-        maxTextChars: 2_000,
-        writer: { flushMs: 20, maxRows: 500, retries: 1, backoffMs: 10 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log,
-    });
+    const flow = buildFlow(raw$, testFlowDeps({ store: down, spill, settings: { writer: { flushMs: 20, maxRows: 500, retries: 1, backoffMs: 10 } }, log }));
     const writes: WriteResult[] = [];
     flow.writes$.subscribe((w) => writes.push(w));
     const live = firstValueFrom(flow.live$.pipe(filter((e) => e.type === "mention"), toArray()));
@@ -110,19 +97,10 @@ describe("buildFlow() with the store down", () => {
     writeFileSync(blocker, "");
     const { lines, log } = recordingLog();
     const raw$ = new Subject<RawMention>();
-    const flow = buildFlow(raw$, {
-      store: down,
-      spill: new Spill(join(blocker, "spill")),
-      brands: compileBrands([{ name: "Lumio", terms: ["Lumio"], exclude: [] }]),
-      desk: new IncidentDesk(new Map(), { keepFiringMinutes: 5 }),
-      notify: async () => {},
-      settings: {
-        maxTextChars: 2_000,
-        writer: { flushMs: 20, maxRows: 500, retries: 0 },
-        spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-      },
-      log,
-    });
+    const flow = buildFlow(
+      raw$,
+      testFlowDeps({ store: down, spill: new Spill(join(blocker, "spill")), settings: { writer: { flushMs: 20, maxRows: 500, retries: 0 } }, log }),
+    );
     const live = firstValueFrom(flow.live$.pipe(filter((e) => e.type === "mention"), toArray()));
     flow.start();
     raw$.next(post("1", "Lumio nie działa"));

@@ -1,4 +1,5 @@
 import { Subject, firstValueFrom, toArray } from "rxjs";
+import { testFlowDeps } from "../support/flow-deps";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { RawMention } from "../../collectors/source";
 import { buildFlow, type Flow } from "../../pipeline/flow";
@@ -6,7 +7,6 @@ import { IncidentDesk } from "../../pipeline/incidents/incident-desk";
 import { bookFromStored, type IncidentChange } from "../../pipeline/incidents/lifecycle";
 import type { LiveEvent } from "../../pipeline/mention";
 import { planWarmStart, type WarmStart } from "../../pipeline/spikes/warm-start";
-import { compileBrands } from "../../pipeline/stages/match-brands";
 import { openStore } from "../../pipeline/store/open-store";
 import { Spill } from "../../pipeline/store/spill";
 import type { Store } from "../../pipeline/store/store";
@@ -22,7 +22,6 @@ const dirs = tempDirs();
 const dataDir = dirs.make("earshot-flow-");
 const MINUTE = 60_000;
 const START = Date.now() - 3 * 60 * MINUTE - (Date.now() % MINUTE);
-const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 let store: Store;
 beforeAll(async () => {
@@ -34,19 +33,16 @@ function run(raws: RawMention[]) {
   const raw$ = new Subject<RawMention>();
   const desk = new IncidentDesk(new Map(), { keepFiringMinutes: 5 });
   const notices: IncidentChange[] = [];
-  const flow: Flow = buildFlow(raw$, {
-    store,
-    spill: new Spill(dirs.make("earshot-spill-")),
-    brands: compileBrands([{ name: "Lumio", terms: ["Lumio", "Люмио*"], exclude: [] }]),
-    desk,
-    notify: async (change) => void notices.push(change),
-    settings: {
-      maxTextChars: 2_000,
-      writer: { flushMs: 20, maxRows: 500 },
-      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-    },
-    log: silent,
-  });
+  const flow: Flow = buildFlow(
+    raw$,
+    testFlowDeps({
+      store,
+      spill: new Spill(dirs.make("earshot-spill-")),
+      terms: ["Lumio", "Люмио*"],
+      desk,
+      notify: async (change) => void notices.push(change),
+    }),
+  );
   const live = firstValueFrom(flow.live$.pipe(toArray()));
   const subscription = flow.start();
   for (const r of raws) raw$.next(r);
@@ -138,20 +134,17 @@ function runWith(raws: RawMention[], desk: IncidentDesk, options: { brand?: stri
   const brand = options.brand ?? "Lumio";
   const raw$ = new Subject<RawMention>();
   const changes: IncidentChange[] = [];
-  const flow = buildFlow(raw$, {
-    store,
-    spill: new Spill(dirs.make("earshot-spill-")),
-    brands: compileBrands([{ name: brand, terms: [brand], exclude: [] }]),
-    desk,
-    ...(options.warmStart ? { warmStart: options.warmStart } : {}),
-    notify: async (change) => void changes.push(change),
-    settings: {
-      maxTextChars: 2_000,
-      writer: { flushMs: 20, maxRows: 500 },
-      spikes: { minNegatives: 5, sensitivity: 4, warmupMinutes: 30, latenessMs: 0 },
-    },
-    log: silent,
-  });
+  const flow = buildFlow(
+    raw$,
+    testFlowDeps({
+      store,
+      spill: new Spill(dirs.make("earshot-spill-")),
+      brand,
+      desk,
+      ...(options.warmStart ? { warmStart: options.warmStart } : {}),
+      notify: async (change) => void changes.push(change),
+    }),
+  );
   const done = firstValueFrom(flow.live$.pipe(toArray()));
   flow.start();
   for (const r of raws) raw$.next(r);
