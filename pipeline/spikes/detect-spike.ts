@@ -147,9 +147,11 @@ export const DEFAULT_SPIKE_SETTINGS: Readonly<Required<SpikeSettings>> = {
 };
 
 /**
- * CUSUM drift, threshold and cap, in z units. Chosen on the benchmark series
- * (test/bench/detector.bench.ts): with drift 1 slow surges were caught hours
- * later; with 0.5, bursts turned into false alarms.
+ * CUSUM drift, threshold and cap, in z units, for points of up to a quarter
+ * of an hour (longer points scale the cap and the drift alike, see below).
+ * Chosen on the benchmark series (test/bench/detector.bench.ts): with drift 1
+ * slow surges were caught hours later; with 0.5, bursts turned into false
+ * alarms.
  */
 const DRIFT = 0.75;
 const Z_CAP = 4;
@@ -279,7 +281,13 @@ export function detectSpike(
   // an hourly point far above the usual is an hour of surge, so its cap grows
   // with the square root of the interval (the z of a sum of independent quarters).
   const zCap = Z_CAP * Math.max(1, Math.sqrt(intervalMs / (MIN_RUN_MINUTES * 60_000)));
-  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, zCap) - DRIFT)) : 0;
+  // The drift scales with the cap: an hourly point's z is that of a sum of
+  // four quarters, and a CUSUM over those quarters would take the drift four
+  // times, i.e. √4 times in the sum's z (the same k per quarter of an hour,
+  // whatever the interval). With the drift per point alone an hourly series
+  // drained four times slower than a 15-minute one: a surge's episode lasted
+  // up to 2½ days after it, and a second surge in it was never alerted.
+  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, zCap) - DRIFT * (zCap / Z_CAP))) : 0;
   const inRun = cusum > 0;
   const runObserved = inRun ? (state.cusum > 0 ? state.runObserved : 0) + y : 0;
   const runExpected = inRun ? (state.cusum > 0 ? state.runExpected : 0) + usual : 0;
