@@ -27,6 +27,8 @@ export interface IngestProblem {
 
 export interface IngestBatch {
   mentions: RawMention[];
+  /** Each mention's position in the pushed array, to report a later problem with it by its index. */
+  indexes: number[];
   problems: IngestProblem[];
 }
 
@@ -50,7 +52,7 @@ export function ingestItems(json: unknown): readonly unknown[] {
  */
 export function parseIngestBody(source: string, json: unknown): IngestBatch {
   if (!SOURCE_NAME.test(source)) throw new RangeError(`not a webhook source name: ${JSON.stringify(source.slice(0, 80))}`);
-  const batch: IngestBatch = { mentions: [], problems: [] };
+  const batch: IngestBatch = { mentions: [], indexes: [], problems: [] };
   ingestItems(json).forEach((item, index) => {
     if (!isObject(item)) {
       batch.problems.push({ index, reason: `a JSON ${describe(item)}, ${SHAPE}` });
@@ -62,6 +64,7 @@ export function parseIngestBody(source: string, json: unknown): IngestBatch {
       return;
     }
     batch.mentions.push({ ...mapped.mention, source: SOURCE_KIND, sourceId: `${source}:${mapped.mention.sourceId}` });
+    batch.indexes.push(index);
   });
   return batch;
 }

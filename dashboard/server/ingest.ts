@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger, RawMention } from "../../collectors/source";
 import { ingestItems, MAX_ITEMS, parseIngestBody, SOURCE_NAME, type IngestProblem } from "../../collectors/webhook/parse";
 import { signWebhook } from "../../pipeline/alerts/webhook";
+import { normalize } from "../../pipeline/stages/normalize";
 import { HttpError, readCappedBody, sendJson } from "./http";
 import { LoginLimiter } from "./login-limiter";
 
@@ -30,6 +31,13 @@ export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 export const DEFAULT_INGEST_LIMIT = { maxRequests: 60, windowMs: 60 * 1000 };
 /** How long a pusher should wait when the pipeline could not keep its mentions. */
 const STORE_RETRY_AFTER_S = 30;
+
+/** The sender's words for what the pipeline would quarantine (reasons of pipeline/stages/normalize.ts). */
+const UNREADABLE: Readonly<Record<string, string>> = {
+  "empty-text": "no readable text: the text, title or html holds only markup, scripts or white space",
+  "bad-published-at": "unreadable date",
+  "id-too-long": "the id is longer than 512 characters",
+};
 
 /** What the route needs from the pipeline; `pipeline/main.ts` wires it. */
 export interface IngestDeps {
@@ -97,7 +105,19 @@ export function createIngest(deps: IngestDeps, options: IngestOptions): IngestHa
     const count = ingestItems(json).length;
     if (count > MAX_ITEMS) throw new HttpError(413, `${count} mentions in one request; send at most ${MAX_ITEMS} per request`);
 
-    const { mentions, problems } = parseIngestBody(source, json);
+    const parsed = parseIngestBody(source, json);
+    // A record the pipeline could only quarantine (normalize.ts: markup with no
+    // readable text, such as HTML holding nothing but a <script>; a date it
+    // cannot read) is refused here with the same reason, so the sender learns
+    // of it now rather than an operator later.
+    const problems = [...parsed.problems];
+    const mentions = parsed.mentions.filter((mention, i) => {
+      const verdict = normalize(mention, { now: options.now(), maxTextChars: MAX_INGEST_BODY_BYTES });
+      if (verdict.kind !== "quarantine") return true;
+      problems.push({ index: parsed.indexes[i]!, reason: UNREADABLE[verdict.reason] ?? `not readable (${verdict.reason})` });
+      return false;
+    });
+    problems.sort((a, b) => a.index - b.index);
     if (mentions.length > 0) {
       try {
         await deps.push(mentions, source);

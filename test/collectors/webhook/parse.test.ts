@@ -44,6 +44,7 @@ describe("parseIngestBody()", () => {
     const fromArray = parseIngestBody("crm", items);
     const fromWrapper = parseIngestBody("crm", { mentions: items });
     expect(fromArray).toEqual(fromWrapper);
+    expect(fromArray.indexes).toEqual([0, 1]);
     expect(fromArray.mentions.map(visible)).toEqual([
       { source: "webhook", sourceId: "crm:a1", text: "Люмио опять без связи", lang: "ru" },
       { source: "webhook", sourceId: "crm:a2", text: "Lumio działa świetnie", publishedAt: "2024-05-14T07:00:00.000Z" },
@@ -113,6 +114,7 @@ describe("parseIngestBody()", () => {
   test("parseIngestBody() reports a body that is not an object as item 0", () => {
     expect(parseIngestBody("crm", 42)).toEqual({
       mentions: [],
+      indexes: [],
       problems: [{ index: 0, reason: 'a JSON number, expected a mention object, an array of them, or { "mentions": [...] }' }],
     });
   });

@@ -173,6 +173,29 @@ describe("POST /ingest/<source>", () => {
     expect(pushedSince(before).map((m) => m.sourceId)).toEqual(["crm:1", "crm:5"]);
   });
 
+  test("a record with nothing readable once its markup is removed is refused with the reason, not quarantined behind the sender's back", async () => {
+    const before = d.pushed.length;
+    const body = JSON.stringify([
+      { id: 1, html: "<script>alert('Lumio')</script><style>p{}</style>" },
+      { id: 2, html: "<p>Lumio <b>nie działa</b></p><script>x()</script>" },
+      { id: 3, text: "Lumio", date: "2026-02-30T25:00:00Z" },
+    ]);
+    const reply = await push(d.url, "crm", body);
+    expect(reply.status).toBe(202);
+    expect(reply.json()).toEqual({
+      accepted: 1,
+      rejected: 2,
+      problems: [
+        { index: 0, reason: "no readable text: the text, title or html holds only markup, scripts or white space" },
+        { index: 2, reason: expect.stringMatching(/date/) },
+      ],
+    });
+    expect(pushedSince(before).map((m) => m.sourceId)).toEqual(["crm:2"]);
+    const onlyScript = await push(d.url, "crm", JSON.stringify({ id: 4, html: "<script>alert(1)</script>" }));
+    expect(onlyScript.status).toBe(422);
+    expect(d.pushed.length).toBe(before + 1);
+  });
+
   test("a body without any usable record answers 422 and pushes nothing", async () => {
     const before = d.pushed.length;
     const reply = await push(d.url, "crm", JSON.stringify([{ id: 1 }, "text"]));
