@@ -31,6 +31,9 @@ export interface BurstRecord {
   readonly days: readonly number[];
   /** Largest sustained ratio of the rise under way (0 = none yet). */
   readonly runPeak: number;
+  /** Largest ratio of a single surprising point today (1 = none), and the same for the previous days. */
+  readonly todayPoint: number;
+  readonly pointDays: readonly number[];
 }
 
 const BURST_DAYS = 14;
@@ -42,7 +45,7 @@ const QUANTILE = 0.75;
 const DAY_MS = 86_400_000;
 
 export function initialBurstRecord(): BurstRecord {
-  return { day: -1, today: 1, days: [], runPeak: 0 };
+  return { day: -1, today: 1, days: [], runPeak: 0, todayPoint: 1, pointDays: [] };
 }
 
 /** The learned floor (a ratio to the usual count), or 0 while there is too little history. */
@@ -56,8 +59,22 @@ export function burstFloor(r: BurstRecord): number {
  * the series' ordinary, not a surge building.
  */
 export function ordinaryRise(r: BurstRecord): number {
-  if (r.days.length < MIN_DAYS) return 1;
-  const sorted = [...r.days].sort((a, b) => a - b);
+  return r.days.length < MIN_DAYS ? 1 : quantile(r.days);
+}
+
+/**
+ * The same for single points: the learned floor of the single-point alert.
+ * Inside a bursty series' ordinary half-hour at twice the usual, single
+ * minutes reach four times it; judged by the sustained floor alone, such a
+ * minute alerted on its own. A calm series has no surprising points on most
+ * days (they count as 1), so its floor stays below the fixed one.
+ */
+export function pointFloor(r: BurstRecord): number {
+  return r.pointDays.length < MIN_DAYS ? 0 : quantile(r.pointDays) * BURST_MARGIN;
+}
+
+function quantile(days: readonly number[]): number {
+  const sorted = [...days].sort((a, b) => a - b);
   return sorted[Math.floor(QUANTILE * (sorted.length - 1))]!;
 }
 
@@ -68,25 +85,32 @@ export interface BurstStep {
   inRun: boolean;
   /** The rise's ratio so far when it counts as sustained at this point, else null. */
   sustainedRatio: number | null;
+  /** The point's own ratio to the usual when it is surprising on its own, else null. */
+  pointRatio: number | null;
 }
 
 export function recordBurst(r: BurstRecord, step: BurstStep): BurstRecord {
   const day = Math.floor(step.localAt / DAY_MS);
-  let { today, days } = r;
+  let { today, days, todayPoint, pointDays } = r;
   if (r.day >= 0 && day > r.day) {
     // Days with no point at all (a gap) are not made up.
     days = [...days, today].slice(-BURST_DAYS);
+    pointDays = [...pointDays, todayPoint].slice(-BURST_DAYS);
     today = 1;
+    todayPoint = 1;
   }
+  if (step.pointRatio !== null) todayPoint = Math.max(todayPoint, step.pointRatio);
   if (step.inRun) {
     return {
       day,
       today,
       days,
       runPeak: step.sustainedRatio === null ? r.runPeak : Math.max(r.runPeak, step.sustainedRatio),
+      todayPoint,
+      pointDays,
     };
   }
   // The rise (if any) is over: it is remembered as the day's if it is the largest.
   if (r.runPeak > 0) today = Math.max(today, r.runPeak);
-  return { day, today, days, runPeak: 0 };
+  return { day, today, days, runPeak: 0, todayPoint, pointDays };
 }

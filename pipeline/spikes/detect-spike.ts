@@ -1,4 +1,4 @@
-import { burstFloor, initialBurstRecord, ordinaryRise, recordBurst, type BurstRecord } from "./burst-floor";
+import { burstFloor, initialBurstRecord, ordinaryRise, pointFloor, recordBurst, type BurstRecord } from "./burst-floor";
 import { countAtSurprise, countSurprise, shareSurprise } from "./count-surprise";
 import { expectAt, initialBaseline, learnBaseline, rescaleBaseline, type BaselineMode, type BaselineState } from "./seasonal-baseline";
 import { initialInterval, observeInterval, type IntervalState } from "./series-interval";
@@ -34,7 +34,8 @@ import { initialInterval, observeInterval, type IntervalState } from "./series-i
  *    MIN_RATIO (2) times the usual, and at least `minNegatives` mentions above
  *    it: on a big brand a 30 % rise can be statistically certain and still
  *    not worth waking anyone. A bursty series raises its own floor: a surge
- *    must also outgrow the rises the series makes on an ordinary day
+ *    must also outgrow the rises the series makes on an ordinary day, and a
+ *    single extreme point the single points it reaches on one
  *    (burst-floor.ts).
  * 5. SHARE: when the point carries the total of all mentions, the negatives
  *    are judged twice — against their usual count for the hour, and against
@@ -307,7 +308,12 @@ export function detectSpike(
   const ratio = runObserved / Math.max(runExpected, 1e-9);
   const enough = runObserved - runExpected >= settings.minNegatives;
   const big = (lasted || ratio >= Math.max(BIG_RATIO, minRatio)) && y >= usual && ratio >= minRatio && enough;
-  const bigPoint = y >= minRatio * usual && y - usual >= settings.minNegatives;
+  // On a bursty series (its learned floor above the fixed one) a single point
+  // must also outgrow the single points it reaches on an ordinary day. A calm
+  // series keeps the fixed floor for single points: its rare outliers must not
+  // slow the one-minute alert on a sudden step.
+  const pointRatio = minRatio > MIN_RATIO ? Math.max(minRatio, pointFloor(state.bursts)) : minRatio;
+  const bigPoint = y >= pointRatio * usual && y - usual >= settings.minNegatives;
   const surging = warm && ((cusum >= threshold && big) || (zPoint >= extreme && bigPoint));
   const alert = surging && armedBefore;
   const episode = surging || (state.episode && hot);
@@ -364,7 +370,12 @@ export function detectSpike(
     elevation,
     recent,
     bursts: warm
-      ? recordBurst(state.bursts, { localAt: point.at + offsetMs, inRun, sustainedRatio: lasted && enough && hot ? ratio : null })
+      ? recordBurst(state.bursts, {
+          localAt: point.at + offsetMs,
+          inRun,
+          sustainedRatio: lasted && enough && hot ? ratio : null,
+          pointRatio: zPoint >= Z_CAP && y - usual >= settings.minNegatives ? y / Math.max(usual, 1e-9) : null,
+        })
       : state.bursts,
   };
   const newLevel = !alert && elevation !== null && point.at + intervalMs - elevation.since >= NEW_LEVEL_HOURS * HOUR_MS;

@@ -77,7 +77,7 @@ const spikeStateSchema: z.ZodType<SpikeState, unknown> = z.strictObject({
   lastHotAt: numOrMinusInfinity,
   elevation: z.strictObject({ since: num, observed: num, expected: num }).nullable(),
   recent: z.strictObject({ observed: num, expected: num }),
-  bursts: z.strictObject({ day: num, today: num, days: numbers(), runPeak: num }),
+  bursts: z.strictObject({ day: num, today: num, days: numbers(), runPeak: num, todayPoint: num, pointDays: numbers() }),
 });
 
 const brandDetectorsSchema = z.strictObject({

@@ -1,17 +1,17 @@
 import { describe, expect, test } from "vitest";
-import { burstFloor, initialBurstRecord, ordinaryRise, recordBurst, type BurstRecord } from "../../../pipeline/spikes/burst-floor";
+import { burstFloor, initialBurstRecord, ordinaryRise, pointFloor, recordBurst, type BurstRecord } from "../../../pipeline/spikes/burst-floor";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
 /** One day with one sustained rise reaching `peak` (or none for null), then a quiet point the next day. */
 function day(r: BurstRecord, d: number, peak: number | null): BurstRecord {
-  let next = recordBurst(r, { localAt: d * DAY + HOUR, inRun: false, sustainedRatio: null });
+  let next = recordBurst(r, { localAt: d * DAY + HOUR, inRun: false, sustainedRatio: null, pointRatio: null });
   if (peak !== null) {
-    next = recordBurst(next, { localAt: d * DAY + 10 * HOUR, inRun: true, sustainedRatio: null }); // not sustained yet
-    next = recordBurst(next, { localAt: d * DAY + 11 * HOUR, inRun: true, sustainedRatio: peak * 0.8 });
-    next = recordBurst(next, { localAt: d * DAY + 12 * HOUR, inRun: true, sustainedRatio: peak });
-    next = recordBurst(next, { localAt: d * DAY + 13 * HOUR, inRun: false, sustainedRatio: null }); // over
+    next = recordBurst(next, { localAt: d * DAY + 10 * HOUR, inRun: true, sustainedRatio: null, pointRatio: null }); // not sustained yet
+    next = recordBurst(next, { localAt: d * DAY + 11 * HOUR, inRun: true, sustainedRatio: peak * 0.8, pointRatio: null });
+    next = recordBurst(next, { localAt: d * DAY + 12 * HOUR, inRun: true, sustainedRatio: peak, pointRatio: null });
+    next = recordBurst(next, { localAt: d * DAY + 13 * HOUR, inRun: false, sustainedRatio: null, pointRatio: null }); // over
   }
   return next;
 }
@@ -39,5 +39,19 @@ describe("burstFloor()", () => {
     let r = initialBurstRecord();
     for (let d = 0; d < 15; d++) r = day(r, d, d === 5 || d === 9 ? 12 : 1.5);
     expect(burstFloor(r)).toBeCloseTo(1.5 * 1.2);
+  });
+
+  test("pointFloor() learns the largest surprising single point of each day, 1 for a day without one, and is 0 until three days are complete", () => {
+    const point = (r: BurstRecord, at: number, ratio: number | null) => recordBurst(r, { localAt: at, inRun: false, sustainedRatio: null, pointRatio: ratio });
+    let r = initialBurstRecord();
+    r = point(r, 0 * DAY + HOUR, 3.5);
+    r = point(r, 0 * DAY + 2 * HOUR, 4.5); // the day's largest
+    r = point(r, 1 * DAY + HOUR, 4);
+    r = point(r, 2 * DAY + HOUR, null); // a calm day
+    expect(pointFloor(r)).toBe(0);
+    r = point(r, 3 * DAY + HOUR, null);
+    expect(r.pointDays).toEqual([4.5, 4, 1]);
+    expect(pointFloor(r)).toBeCloseTo(4 * 1.2);
+    expect(r.days).toEqual([1, 1, 1]); // single points are not sustained rises
   });
 });
