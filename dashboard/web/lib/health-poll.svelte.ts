@@ -3,7 +3,8 @@
  * (API.channels) — fetched every 15 seconds while the page is visible and
  * something reads it (createSubscriber). A hidden tab stops asking and
  * catches up the moment it is shown again. A failed refresh keeps the last
- * list and says so; a 401 ends the session.
+ * list and says so; a 401 ends the session. A view that has just changed what
+ * the list shows (a silence made or ended) asks at once with refresh().
  */
 import { createSubscriber } from "svelte/reactivity";
 import type { ChannelHealthView, SourceHealthView } from "../../protocol";
@@ -37,6 +38,8 @@ export class HealthPoll<T> {
   #items: readonly T[] | null = $state.raw(null);
   #problem: Notice | null = $state(null);
   #subscribe: () => void;
+  /** Set while the polling loop runs (the list has readers). */
+  #refreshNow: (() => Promise<void>) | null = null;
 
   constructor(options: HealthPollOptions<T>) {
     this.#options = options;
@@ -55,6 +58,16 @@ export class HealthPoll<T> {
     return this.#problem;
   }
 
+  /**
+   * Asks the server now instead of at the next tick; resolves once an answer
+   * that was asked for after this call is in (or failed). A request already
+   * on its way may predate the change, so another follows it. Resolves at
+   * once when nothing reads the list (the next reader asks anyway).
+   */
+  refresh(): Promise<void> {
+    return this.#refreshNow?.() ?? Promise.resolve();
+  }
+
   /** One polling loop: runs while the list has readers; returns its teardown. */
   #run(): () => void {
     const { onUnauthorized } = this.#options;
@@ -63,6 +76,15 @@ export class HealthPoll<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let inFlight = false;
     let stopped = false;
+    /** refresh() was called while a request was on its way: ask again when it ends. */
+    let again = false;
+    /** Callers of refresh() waiting for an answer asked after their call. */
+    let waiting: (() => void)[] = [];
+    const release = (): void => {
+      const done = waiting;
+      waiting = [];
+      for (const resolve of done) resolve();
+    };
 
     const visible = (): boolean => document.visibilityState === "visible";
 
@@ -92,9 +114,24 @@ export class HealthPoll<T> {
         this.#problem = failureNotice(err, failed.http, failed.network);
       } finally {
         inFlight = false;
-        scheduleNext();
+        if (again && !stopped) {
+          again = false;
+          void refresh();
+        } else {
+          release();
+          scheduleNext();
+        }
       }
     };
+
+    const refreshNow = (): Promise<void> =>
+      new Promise<void>((resolve) => {
+        if (stopped) return resolve();
+        waiting.push(resolve);
+        if (inFlight) again = true;
+        else void refresh();
+      });
+    this.#refreshNow = refreshNow;
 
     const onVisibility = (): void => {
       if (visible()) void refresh();
@@ -108,6 +145,8 @@ export class HealthPoll<T> {
 
     return () => {
       stopped = true;
+      if (this.#refreshNow === refreshNow) this.#refreshNow = null;
+      release();
       clearTimeout(timer);
       document.removeEventListener("visibilitychange", onVisibility);
     };
