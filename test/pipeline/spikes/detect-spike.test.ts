@@ -192,12 +192,12 @@ describe("detectSpike()", () => {
     const { judgements } = run(points);
     const peakOf = (from: number, to: number, score = (j: SurgeJudgement) => j.score) =>
       Math.max(...judgements.filter((_, i) => points[i]!.at >= from && points[i]!.at < to).map(score));
-    // Each burst after the first four days, as the incident lifecycle reads it: a score of 0.25 opens a pending incident.
+    // Each burst after the first four days, as the incident lifecycle reads it: a score of PENDING_SCORE opens a pending incident.
     const later = bursts.filter((b) => b >= T0 + 4 * 24 * HOUR && (b + HOUR < surgeAt || b >= surgeAt + 2 * HOUR));
     const pending = later.filter((b) => peakOf(b, b + HOUR) >= PENDING_SCORE);
     const building = later.filter((b) => peakOf(b, b + HOUR, (j) => Math.min(j.cusum / 6, 1) / 2) >= PENDING_SCORE);
-    // The CUSUM alone (half-way to its alert) calls most of them building (24 of 27); weighed
-    // against the series' ordinary rise and its floor, few are (7): pending incidents stay rare.
+    // The CUSUM alone (60 % of the way to its alert) calls most of them building (23 of 27); weighed
+    // against the series' ordinary rise and its floor, few are (6): pending incidents stay rare.
     expect(building.length).toBeGreaterThan(later.length * 0.75);
     expect(pending.length).toBeLessThanOrEqual(building.length / 3);
     expect(peakOf(surgeAt, surgeAt + HOUR)).toBeGreaterThanOrEqual(0.5);
