@@ -281,14 +281,15 @@ export function detectSpike(
   // A point that spans more than a quarter of an hour is persistence on its own:
   // an hourly point far above the usual is an hour of surge, so its cap grows
   // with the square root of the interval (the z of a sum of independent quarters).
-  const zCap = Z_CAP * Math.max(1, Math.sqrt(intervalMs / (MIN_RUN_MINUTES * 60_000)));
-  // The drift scales with the cap: an hourly point's z is that of a sum of
+  const sqrtQuarters = Math.max(1, Math.sqrt(intervalMs / (MIN_RUN_MINUTES * 60_000)));
+  const zCap = Z_CAP * sqrtQuarters;
+  // The drift scales alike: an hourly point's z is that of a sum of
   // four quarters, and a CUSUM over those quarters would take the drift four
   // times, i.e. √4 times in the sum's z (the same k per quarter of an hour,
   // whatever the interval). With the drift per point alone an hourly series
   // drained four times slower than a 15-minute one: a surge's episode lasted
   // up to 2½ days after it, and a second surge in it was never alerted.
-  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, zCap) - DRIFT * (zCap / Z_CAP))) : 0;
+  const cusum = warm ? Math.min(CUSUM_CEILING * threshold, Math.max(0, state.cusum + Math.min(z, zCap) - DRIFT * sqrtQuarters)) : 0;
   const inRun = cusum > 0;
   const runObserved = inRun ? (state.cusum > 0 ? state.runObserved : 0) + y : 0;
   const runExpected = inRun ? (state.cusum > 0 ? state.runExpected : 0) + usual : 0;
@@ -312,8 +313,9 @@ export function detectSpike(
   // must also outgrow the single points it reaches on an ordinary day. A calm
   // series keeps the fixed floor for single points: its rare outliers must not
   // slow the one-minute alert on a sudden step.
-  const pointRatio = minRatio > MIN_RATIO ? Math.max(minRatio, pointFloor(state.bursts)) : minRatio;
-  const bigPoint = y >= pointRatio * usual && y - usual >= settings.minNegatives;
+  const pointMinRatio = minRatio > MIN_RATIO ? Math.max(minRatio, pointFloor(state.bursts)) : minRatio;
+  const pointRatio = y / Math.max(usual, 1e-9);
+  const bigPoint = y >= pointMinRatio * usual && y - usual >= settings.minNegatives;
   const surging = warm && ((cusum >= threshold && big) || (zPoint >= extreme && bigPoint));
   const alert = surging && armedBefore;
   const episode = surging || (state.episode && hot);
@@ -374,7 +376,7 @@ export function detectSpike(
           localAt: point.at + offsetMs,
           inRun,
           sustainedRatio: lasted && enough && hot ? ratio : null,
-          pointRatio: zPoint >= Z_CAP && y - usual >= settings.minNegatives ? y / Math.max(usual, 1e-9) : null,
+          pointRatio: zPoint >= Z_CAP && y - usual >= settings.minNegatives ? pointRatio : null,
         })
       : state.bursts,
   };
@@ -394,7 +396,7 @@ export function detectSpike(
   // rise is at most the floor / 1.2, so the span is never empty.)
   const ordinary = ordinaryRise(state.bursts);
   const towardFloor = (r: number) => Math.max(0, (r - ordinary) / (minRatio - ordinary));
-  const score = Math.min(1, Math.max(Math.min(cusum / threshold, towardFloor(ratio)), Math.min(zPoint / extreme, towardFloor(y / Math.max(usual, 1e-9)))) / 2);
+  const score = Math.min(1, Math.max(Math.min(cusum / threshold, towardFloor(ratio)), Math.min(zPoint / extreme, towardFloor(pointRatio))) / 2);
   return {
     state: next,
     judgement: { spike: next.episode, alert, score, baseline: usual, threshold: alone, z, cusum, mode: expectation.mode },
