@@ -384,7 +384,7 @@ export function detectSpike(
   const next = newLevel ? atNewLevel(learnt, elevation.observed / elevation.expected) : learnt;
   const alone = Math.max(
     countAtSurprise(extreme, usual, dispersionAt(usual)),
-    minRatio * usual,
+    pointMinRatio * usual,
     usual + settings.minNegatives,
   );
   // How close this point is to an alert, by either path: its persistence (or
@@ -392,11 +392,15 @@ export function detectSpike(
   // counts from the series' ordinary rise (burst-floor.ts; the usual count
   // itself until days are learned) to the floor: without it a bursty brand's
   // ordinary daily burst, held back by its learned floor, still scored as a
-  // building surge and opened a pending incident every day. (The ordinary
-  // rise is at most the floor / 1.2, so the span is never empty.)
+  // building surge and opened a pending incident every day. A single point's
+  // bar is the single-point floor, as in the alert. (The ordinary rise is at
+  // most the floor / 1.2, so the span is never empty.)
   const ordinary = ordinaryRise(state.bursts);
-  const towardFloor = (r: number) => Math.max(0, (r - ordinary) / (minRatio - ordinary));
-  const score = Math.min(1, Math.max(Math.min(cusum / threshold, towardFloor(ratio)), Math.min(zPoint / extreme, towardFloor(pointRatio))) / 2);
+  const towardFloor = (r: number, floor: number) => Math.max(0, (r - ordinary) / (floor - ordinary));
+  const score = Math.min(
+    1,
+    Math.max(Math.min(cusum / threshold, towardFloor(ratio, minRatio)), Math.min(zPoint / extreme, towardFloor(pointRatio, pointMinRatio))) / 2,
+  );
   return {
     state: next,
     judgement: { spike: next.episode, alert, score, baseline: usual, threshold: alone, z, cusum, mode: expectation.mode },

@@ -1,6 +1,7 @@
 import { fc, test as propTest } from "@fast-check/vitest";
 import { readFileSync } from "node:fs";
 import { PENDING_SCORE } from "../../../pipeline/incidents/lifecycle";
+import { burstFloor, pointFloor } from "../../../pipeline/spikes/burst-floor";
 import { describe, expect, test } from "vitest";
 import { createRandom } from "../../../collectors/demo/random";
 import {
@@ -201,6 +202,25 @@ describe("detectSpike()", () => {
     expect(building.length).toBeGreaterThan(later.length * 0.75);
     expect(pending.length).toBeLessThanOrEqual(building.length / 3);
     expect(peakOf(surgeAt, surgeAt + HOUR)).toBeGreaterThanOrEqual(0.5);
+  });
+
+  test("detectSpike() reports as its threshold a count that alone does alert, on a bursty series too", () => {
+    // Ten days of minutes with two 30-minute bursts a day at 2.5 times the usual: single minutes in them
+    // reach far higher, so the series learns a floor for single points above its sustained one.
+    const random = createRandom(9);
+    const bursts = Array.from({ length: 10 * 2 }, (_, i) => T0 + Math.floor(i / 2) * 24 * HOUR + (8 + random.next() * 12) * HOUR);
+    const mean = (at: number) => seasonal(30)(at) * (bursts.some((b) => at >= b && at < b + 30 * MIN) ? 2.5 : 1);
+    // Ending at 15:00 on the eleventh day, the busiest hour: there a count surprising enough alone is
+    // not yet above the single-point floor, which then decides the threshold.
+    const calm = noisy(10 * 24 * 60 + 15 * 60, MIN, mean, 21);
+    const { state } = run(calm);
+    expect(state.armed && !state.episode).toBe(true);
+    expect(pointFloor(state.bursts)).toBeGreaterThan(burstFloor(state.bursts));
+    const at = calm.at(-1)!.at + MIN;
+    const { judgement } = detectSpike(state, { at, negative: 0 }, DEFAULT_SPIKE_SETTINGS);
+    const alone = detectSpike(state, { at, negative: Math.ceil(judgement.threshold) }, DEFAULT_SPIKE_SETTINGS).judgement;
+    expect(alone.alert).toBe(true);
+    expect(alone.score).toBeGreaterThanOrEqual(0.5);
   });
 
   test("detectSpike() reads the interval from the timestamps and copes with missing points", () => {
