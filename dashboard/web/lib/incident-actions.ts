@@ -13,7 +13,7 @@ import {
   type SilenceView,
 } from "../../protocol";
 import { json, RequestError, send } from "./api";
-import { isIncidentView } from "./server-message";
+import { isIncidentView, isSilenceView } from "./server-message";
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
 
@@ -27,10 +27,8 @@ export async function resolveIncident(key: string): Promise<IncidentView> {
 export async function silenceIncident(key: string, request: IncidentSilenceRequest): Promise<SilenceView> {
   const path = API.silenceIncident(key);
   const body = await json(await send("POST", path, request), path);
-  if (!isRecord(body) || typeof body.id !== "string" || typeof body.endsAt !== "number") {
-    throw new RequestError(201, null, `${path}: the answer is not a silence`);
-  }
-  return body as unknown as SilenceView;
+  if (!isSilenceView(body)) throw new RequestError(201, null, `${path}: the answer is not a silence`);
+  return body;
 }
 
 export async function tickPlaybookItem(key: string, request: PlaybookTickRequest): Promise<PlaybookTickView> {

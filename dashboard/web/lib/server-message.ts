@@ -3,7 +3,7 @@
  * on ids, keys and numbers being there, without re-validating every field.
  * Frames of an unknown type, and items that fail the checks, are dropped.
  */
-import type { ChannelHealthView, IncidentDetailView, IncidentView, MentionView, MentionWorkflowView, MinutePoint, ServerMessage, SourceHealthView } from "../../protocol";
+import type { ChannelHealthView, IncidentDetailView, IncidentView, MentionView, MentionWorkflowView, MinutePoint, ServerMessage, SilenceView, SourceHealthView } from "../../protocol";
 
 type Json = Record<string, unknown>;
 
@@ -65,6 +65,21 @@ export function isMinutePoint(v: unknown): v is MinutePoint {
 }
 
 const isTimeOrNull = (v: unknown): v is number | null => v === null || isFiniteNumber(v);
+const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === "string";
+
+export function isSilenceView(v: unknown): v is SilenceView {
+  return (
+    isRecord(v) &&
+    typeof v.id === "string" &&
+    isTextOrNull(v.brand) &&
+    isTextOrNull(v.problem) &&
+    isFiniteNumber(v.startsAt) &&
+    isFiniteNumber(v.endsAt) &&
+    typeof v.createdBy === "string" &&
+    typeof v.reason === "string" &&
+    isFiniteNumber(v.createdAt)
+  );
+}
 
 export function isSourceHealthView(v: unknown): v is SourceHealthView {
   return (

@@ -9,6 +9,7 @@
 import { API, type SilenceRequest, type SilenceView } from "../../protocol";
 import { callJson, isRequestError, RequestError } from "./api";
 import type { MessageKey } from "./messages";
+import { isSilenceView } from "./server-message";
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -18,24 +19,6 @@ export const SILENCE_DURATIONS_MS: readonly number[] = [30 * MINUTE_MS, HOUR_MS,
 
 /** What the server takes for a reason (pipeline/incidents/silences.ts silenceProblems). */
 export const SILENCE_REASON_MAX_CHARS = 500;
-
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
-const isTextOrNull = (v: unknown): v is string | null => v === null || typeof v === "string";
-
-export function isSilenceView(v: unknown): v is SilenceView {
-  return (
-    isRecord(v) &&
-    typeof v.id === "string" &&
-    isTextOrNull(v.brand) &&
-    isTextOrNull(v.problem) &&
-    isTime(v.startsAt) &&
-    isTime(v.endsAt) &&
-    typeof v.createdBy === "string" &&
-    typeof v.reason === "string" &&
-    isTime(v.createdAt)
-  );
-}
 
 /** Silences not over yet, soonest end first (the server's order). Entries that fail the checks are left out. */
 export async function fetchSilences(): Promise<SilenceView[]> {

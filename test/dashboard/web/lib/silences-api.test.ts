@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import type { SilenceView } from "../../../../dashboard/protocol";
 import { RequestError } from "../../../../dashboard/web/lib/api";
+import { isSilenceView } from "../../../../dashboard/web/lib/server-message";
 import {
   epochToWallTime,
-  isSilenceView,
   refusalReason,
   SILENCE_DURATIONS_MS,
   silenceRequest,
