@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { ScoredMention } from "../../../pipeline/mention";
 import { leaseChdbSession, type ChdbLease } from "../../../pipeline/store/chdb";
 import { openServerRunner } from "../../../pipeline/store/clickhouse";
 import { openStore } from "../../../pipeline/store/open-store";
@@ -11,6 +10,7 @@ import { createStore } from "../../../pipeline/store/store";
 import { freshDatabase } from "../../contracts/store.contract";
 import { closedPort } from "../../support/clickhouse-http";
 import { tempDirs } from "../../support/temp-dir";
+import { storedMention } from "./support/stored-mention";
 
 const dirs = tempDirs();
 const dataDir = dirs.make("earshot-retry-spill-");
@@ -21,26 +21,7 @@ beforeAll(async () => {
 afterAll(() => lease.release());
 
 const T0 = Date.UTC(2024, 4, 17, 12, 0, 0, 0);
-const mention = (n: number): ScoredMention => ({
-  id: `rss:${n}`,
-  source: "rss",
-  sourceId: String(n),
-  url: "",
-  authorHandle: "",
-  authorName: "",
-  authorFollowers: 0,
-  title: "",
-  text: `Lumio #${n}`,
-  publishedAt: T0 + n,
-  collectedAt: T0 + n,
-  claimedLang: "",
-  rating: null,
-  brand: "Lumio",
-  matchedTerms: ["Lumio"],
-  lang: "pl",
-  sentiment: { score: 0, label: "neutral", confidence: 0.5, terms: [] },
-  problems: [],
-});
+const mention = (n: number) => storedMention(n, { at: T0 + n, label: "neutral" });
 
 /** A logger that keeps what it is told. */
 function recordingLog() {
