@@ -187,6 +187,8 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
   // after the brand's own series, early on a running minute as it is: their
   // spikes join the brand's incident as signals (grouping), or open it.
   const seriesJudge = new SeriesJudge(settings.spikes, deps.sensitivityOf, settings.series);
+  // What the saved detectors were learnt under (detector-snapshot.ts), the same for every save.
+  const settingsKey = detectorSettingsKey(settings.spikes, settings.series ?? DEFAULT_SERIES_LIMITS);
   // Their memory: the saved states, then the stored minutes since (or the
   // whole stored history); the judgements of the past are not news.
   for (const saved of deps.warmStart?.restored ?? []) {
@@ -287,12 +289,10 @@ export function buildFlow(raw$: Observable<RawMention>, deps: FlowDeps): Flow {
     },
     live$: live.asObservable(),
     writes$: writes.asObservable(),
-    detectorStates: () => {
-      const settingsKey = detectorSettingsKey(settings.spikes, settings.series ?? DEFAULT_SERIES_LIMITS);
-      return [...judge.states()].flatMap(([brand, brandState]) =>
+    detectorStates: () =>
+      [...judge.states()].flatMap(([brand, brandState]) =>
         brandState.lastAt === null ? [] : [{ brand, throughMinute: brandState.lastAt, settingsKey, brandState, series: seriesJudge.saved(brand) }],
-      );
-    },
+      ),
     start: () =>
       graph$.subscribe({
         error: (err: unknown) => log.error({ err }, "pipeline stopped"),
