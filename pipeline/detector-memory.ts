@@ -2,6 +2,7 @@ import type { RootLogger } from "./log";
 import { decodeDetectors, encodeDetectors, type BrandDetectors } from "./spikes/detector-snapshot";
 import { MINUTE_MS } from "./spikes/minute-buckets";
 import { planWarmStart, type WarmStart } from "./spikes/warm-start";
+import type { DetectorStateRecord } from "./store/detector-state-queries";
 import type { Store } from "./store/store";
 
 /**
@@ -71,20 +72,21 @@ async function readSavedStates(store: Store, options: WarmStartOptions, windowSt
   const usable: BrandDetectors[] = [];
   for (const record of records) {
     if (!watched.has(record.brand)) continue;
-    const why =
-      record.throughMinute < windowStart
-        ? "older than the warm-start window"
-        : (() => {
-            const saved = decodeDetectors(record.state);
-            if (saved instanceof Error) return saved.message;
-            if (saved.brand !== record.brand) return `holds brand ${saved.brand}`;
-            if (saved.settingsKey !== options.settingsKey) return "saved under other spike settings (time zone or series limits)";
-            usable.push(saved);
-            return null;
-          })();
-    if (why !== null) log.info({ brand: record.brand, why }, "saved detector state not used; the brand replays the stored history");
+    const saved = usableState(record, options.settingsKey, windowStart);
+    if (typeof saved === "string") log.info({ brand: record.brand, why: saved }, "saved detector state not used; the brand replays the stored history");
+    else usable.push(saved);
   }
   return usable;
+}
+
+/** The saved detectors of a record, or why they cannot be started from. */
+function usableState(record: DetectorStateRecord, settingsKey: string, windowStart: number): BrandDetectors | string {
+  if (record.throughMinute < windowStart) return "older than the warm-start window";
+  const saved = decodeDetectors(record.state);
+  if (saved instanceof Error) return saved.message;
+  if (saved.brand !== record.brand) return `holds brand ${saved.brand}`;
+  if (saved.settingsKey !== settingsKey) return "saved under other spike settings (time zone or series limits)";
+  return saved;
 }
 
 /** Saves every brand's detectors; a failure is logged (the next start replays more), never thrown. */
